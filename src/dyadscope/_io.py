@@ -1,0 +1,87 @@
+"""Small I/O helpers shared by every part of dyadscope.
+
+Everything the project writes for a user goes through :func:`atomic_path`, so a
+crash or a validation error never leaves a half-written file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | os.PathLike[str], *, suffix: str | None = None) -> Iterator[Path]:
+    """Yield a temporary path next to ``target``; rename it over ``target`` on success.
+
+    The temporary file lives in the same directory, so the final ``os.replace`` is
+    atomic on POSIX.  If the block raises, the temporary file is removed and
+    ``target`` is untouched.
+
+    >>> with atomic_path("out/brief.html") as tmp:  # doctest: +SKIP
+    ...     tmp.write_text("<html>…</html>")
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=suffix or ".tmp", dir=target.parent
+    )
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def atomic_write_text(target: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> Path:
+    """Write ``text`` to ``target`` atomically and return the path."""
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding=encoding)
+    return Path(target)
+
+
+def atomic_write_bytes(target: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``target`` atomically and return the path."""
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)
+    return Path(target)
+
+
+def sha256_file(path: str | os.PathLike[str], chunk: int = 1 << 20) -> str:
+    """Hex SHA-256 of a file, read in chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(chunk), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def md5_file(path: str | os.PathLike[str], chunk: int = 1 << 20) -> str:
+    """Hex MD5 of a file (GDELT publishes MD5 sums), read in chunks."""
+    h = hashlib.md5()  # noqa: S324 - checksum, not security
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(chunk), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def safe_join(root: str | os.PathLike[str], *parts: str) -> Path:
+    """Join ``parts`` under ``root`` and refuse any result that escapes ``root``.
+
+    Used wherever a path component comes from input (a document name in a case,
+    a file name in a manifest or a server listing).
+    """
+    from dyadscope.errors import InputError
+
+    base = Path(root).resolve()
+    candidate = base.joinpath(*parts).resolve()
+    if candidate != base and base not in candidate.parents:
+        raise InputError(f"path {os.path.join(*parts)!r} escapes its folder {str(base)!r}")
+    return candidate

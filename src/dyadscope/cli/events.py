@@ -1,0 +1,9 @@
+"""CLI commands: events (to be filled in)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add the events commands to the main app."""

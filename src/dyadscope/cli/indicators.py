@@ -1,0 +1,9 @@
+"""CLI commands: indicators (to be filled in)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add the indicators commands to the main app."""

@@ -1,0 +1,35 @@
+"""Fixtures shared by the whole test suite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test writes to the user's home: dyadscope's data directory is a temp folder."""
+    home = tmp_path_factory.mktemp("dyadscope-home")
+    monkeypatch.setenv("DYADSCOPE_HOME", str(home))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real public datasets beside the repository (tests only; never the product)."""
+    path = SHARED / "data"
+    if not path.is_dir():
+        pytest.fail(f"shared data not found at {path}; tests need ../shared beside the repo")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    """The five seed documents the Russia–China case cites."""
+    path = SHARED / "seeds"
+    if not path.is_dir():
+        pytest.fail(f"seed documents not found at {path}")
+    return path
