@@ -65,7 +65,7 @@ def sha256_file(path: str | os.PathLike[str], chunk: int = 1 << 20) -> str:
 
 def md5_file(path: str | os.PathLike[str], chunk: int = 1 << 20) -> str:
     """Hex MD5 of a file (GDELT publishes MD5 sums), read in chunks."""
-    h = hashlib.md5()  # noqa: S324 - checksum, not security
+    h = hashlib.md5()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(chunk), b""):
             h.update(block)

@@ -1,9 +1,65 @@
-"""CLI commands: brief (to be filled in)."""
+"""CLI command: ``dyadscope brief`` writes the self-contained HTML brief."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from dyadscope.cli._common import console, handle_errors
+
+_STEPS = {
+    "case": "Loading the case",
+    "indicators": "Computing indicators",
+    "events": "Reading the event store",
+    "theory": "Running the theory engines",
+    "scenarios": "Running the scenarios (Monte Carlo)",
+    "sensitivity": "Sobol sensitivity",
+    "render": "Rendering HTML",
+}
+
+
+@handle_errors
+def brief(
+    a: str = typer.Argument(..., help="First state of the dyad (ISO3, e.g. RUS)."),
+    b: str = typer.Argument(..., help="Second state of the dyad (ISO3, e.g. CHN)."),
+    case: Path | None = typer.Option(
+        None,
+        "--case",
+        exists=True,
+        dir_okay=False,
+        help="Case YAML (default: the shipped case for the pair).",
+    ),
+    output: Path = typer.Option(
+        Path("out/brief.html"), "-o", "--output", help="HTML file to write."
+    ),
+    events_store: Path | None = typer.Option(
+        None, "--events-store", help="GDELT event store folder (default: the user's store, if any)."
+    ),
+    draws: int = typer.Option(20_000, min=100, help="Monte Carlo draws per scenario."),
+    seed: int = typer.Option(1, help="Random seed for the scenario engine."),
+) -> None:
+    """Write a self-contained HTML brief for a dyad (works offline once written)."""
+    from dyadscope.report.brief import BriefOptions, build_brief
+
+    options = BriefOptions(draws=draws, seed=seed, events_store=events_store)
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("Starting", total=None)
+
+        def on_step(name: str) -> None:
+            progress.update(task, description=_STEPS.get(name, name))
+
+        path = build_brief(a, b, case_path=case, output=output, options=options, on_step=on_step)
+    console.print(f"[green]Wrote[/] {path} ({path.stat().st_size / 1e6:.1f} MB)")
 
 
 def register(app: typer.Typer) -> None:
-    """Add the brief commands to the main app."""
+    """Add the ``brief`` command to the main app."""
+    app.command("brief")(brief)

@@ -1,0 +1,86 @@
+"""Gather the library results for a dyad into brief sections, in reading order."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from dyadscope.report.brief import BriefOptions, Card, StepCallback, card
+from dyadscope.report.model import Section
+from dyadscope.report.sections import case as case_sections
+from dyadscope.report.sections.indicators import indicators_section
+
+
+def assemble(
+    a: str,
+    b: str,
+    *,
+    case_path: str | Path | None,
+    options: BriefOptions,
+    on_step: StepCallback,
+) -> dict[str, Any]:
+    """Compute everything the brief shows; return the template's arguments."""
+    from dyadscope.case import find_case, load_case
+    from dyadscope.data.countries import resolve
+    from dyadscope.data.store import vendored_store
+    from dyadscope.indicators import compute
+
+    a, b = resolve(a), resolve(b)
+    on_step("case")
+    case = load_case(case_path) if case_path else find_case(a, b)
+    end = options.end or dt.date.today().year
+    sections: list[Section] = [
+        case_sections.summary_section(case),
+        case_sections.factor_map_section(case),
+        case_sections.factors_section(case),
+        case_sections.experts_section(case),
+    ]
+    on_step("indicators")
+    store = vendored_store()
+    tidy = compute(store, a, b, options.start, end)
+    tidy_periods = compute(store, a, b, options.start, end, only=["arms"], periods=5)
+    claims = list(getattr(case, "claims", []) or [])
+    sections.append(indicators_section(tidy, tidy_periods, a, b, claims))
+    cards = indicator_cards(tidy, a, b)
+
+    from dyadscope.report.sections.sources import sources_section
+
+    sections.append(sources_section(case, tidy))
+    names = {x.iso3: x.name for x in case.actors}
+    return {
+        "title": f"{names.get(a, a)}–{names.get(b, b)}: a dyadscope brief",
+        "subtitle": case.title,
+        "case_id": case.id,
+        "sections": sections,
+        "cards": cards,
+    }
+
+
+def _latest(tidy: pd.DataFrame, indicator: str) -> tuple[float, int, str] | None:
+    rows = tidy[(tidy["indicator"] == indicator) & tidy["value"].notna()]
+    if rows.empty:
+        return None
+    last = rows.sort_values("year").iloc[-1]
+    return float(last["value"]), int(last["year"]), str(last["source"])
+
+
+def indicator_cards(tidy: pd.DataFrame, a: str, b: str) -> list[Card]:
+    """Key figures: the latest value of the headline indicators, with year and source."""
+    specs = [
+        ("cinc_ratio_b_a", f"Capability ratio {b}/{a}", "{:.2f}×"),
+        ("trade_share_a", f"Share of {a}'s trade with {b}", "{:.1%}"),
+        ("trade_share_b", f"Share of {b}'s trade with {a}", "{:.1%}"),
+        ("unga_same_vote", "UNGA same-vote share", "{:.1%}"),
+    ]
+    cards = []
+    for ind, label, fmt in specs:
+        latest = _latest(tidy, ind)
+        if latest is None:
+            cards.append(card(label, "NA", "no data"))
+            continue
+        value, year, source = latest
+        cards.append(card(label, fmt.format(value), f"{year} · {source}"))
+    return cards

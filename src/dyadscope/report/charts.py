@@ -1,0 +1,383 @@
+"""Plotly figures for the brief, in one consistent style.
+
+Every function returns an HTML fragment (a ``<div>`` plus the figure's JSON)
+without plotly.js; the brief inlines plotly.js once, so the page works offline.
+Text that comes from a case or a dataset is HTML-escaped before Plotly sees it,
+because Plotly renders a subset of HTML tags in labels and hover text.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Mapping, Sequence
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+#: Colours by factor kind (colour-blind-safe Okabe–Ito palette).
+KIND_COLOURS: dict[str, str] = {
+    "driver": "#009E73",
+    "limitation": "#E69F00",
+    "friction": "#D55E00",
+    "lever": "#0072B2",
+    "key_variable": "#CC79A7",
+    "outcome": "#000000",
+    "context": "#999999",
+}
+SERIES_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999999"]
+_FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
+
+
+def esc(text: object) -> str:
+    """Escape text for Plotly labels and hover boxes."""
+    return html.escape(str(text), quote=True)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
+
+
+def _layout(fig: go.Figure, *, height: int, yaxis_title: str = "", xaxis_title: str = "") -> None:
+    fig.update_layout(
+        height=height,
+        margin={"l": 60, "r": 20, "t": 30, "b": 50},
+        font={"family": _FONT, "size": 13},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        legend={"orientation": "h", "y": -0.18, "x": 0},
+        hovermode="x unified",
+    )
+    fig.update_xaxes(title_text=xaxis_title, showgrid=True, gridcolor="#eee", zeroline=False)
+    fig.update_yaxes(title_text=yaxis_title, showgrid=True, gridcolor="#eee", zeroline=False)
+
+
+def to_fragment(fig: go.Figure, chart_id: str) -> str:
+    """Serialise a figure to an HTML fragment with a stable element id."""
+    return fig.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        div_id=f"chart-{_slug(chart_id)}",
+        config={"displaylogo": False, "responsive": True},
+    )
+
+
+def line_chart(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    series: Mapping[str, str],
+    chart_id: str,
+    yaxis_title: str = "",
+    percent: bool = False,
+    markers: Sequence[Mapping[str, object]] = (),
+    height: int = 320,
+    secondary: Mapping[str, str] | None = None,
+) -> str:
+    """Lines over ``x`` for each column in ``series`` (column → legend label).
+
+    Missing values stay gaps (``connectgaps=False``): a year without data is
+    never drawn as a value.  ``markers`` adds point annotations — used to set a
+    figure quoted in a seed document beside the data — as dicts with ``x``,
+    ``y``, ``label`` and ``hover``.  ``secondary`` puts columns on a right axis.
+    """
+    fig = go.Figure()
+    for i, (col, label) in enumerate(series.items()):
+        if col not in df:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=df[x],
+                y=df[col],
+                name=esc(label),
+                mode="lines+markers",
+                marker={"size": 4},
+                line={"color": SERIES_COLOURS[i % len(SERIES_COLOURS)], "width": 2},
+                connectgaps=False,
+            )
+        )
+    for j, (col, label) in enumerate((secondary or {}).items()):
+        if col not in df:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=df[x],
+                y=df[col],
+                name=esc(label),
+                mode="lines",
+                yaxis="y2",
+                line={"color": "#777", "width": 1.5, "dash": ["dot", "dash"][j % 2]},
+                connectgaps=False,
+            )
+        )
+    if markers:
+        fig.add_trace(
+            go.Scatter(
+                x=[m["x"] for m in markers],
+                y=[m["y"] for m in markers],
+                name="figure quoted in a seed document",
+                mode="markers+text",
+                text=[esc(m.get("label", "")) for m in markers],
+                textposition="top center",
+                hovertext=[esc(m.get("hover", "")) for m in markers],
+                hoverinfo="text",
+                marker={
+                    "symbol": "diamond-open",
+                    "size": 12,
+                    "color": "#000",
+                    "line": {"width": 2},
+                },
+            )
+        )
+    _layout(fig, height=height, yaxis_title=yaxis_title)
+    if percent:
+        fig.update_yaxes(tickformat=".0%")
+    if secondary:
+        fig.update_layout(
+            yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "title": ""}
+        )
+    return to_fragment(fig, chart_id)
+
+
+def network_chart(
+    nodes: pd.DataFrame, edges: pd.DataFrame, *, chart_id: str, height: int = 720, seed: int = 7
+) -> str:
+    """An interactive factor map.
+
+    ``nodes``: id, label, kind, summary.  ``edges``: source, target, weight, low, high.
+    Nodes are coloured by kind; edges are green (positive) or red (negative) with a
+    width proportional to |weight| and an arrow head; hovering a node or an edge's
+    midpoint shows its text.  The layout is seeded, so the picture is reproducible.
+    """
+    graph = nx.DiGraph()
+    for row in nodes.itertuples(index=False):
+        graph.add_node(row.id, kind=row.kind)
+    for row in edges.itertuples(index=False):
+        graph.add_edge(row.source, row.target, weight=abs(float(row.weight)))
+    pos = _layered_layout(graph, nodes, seed=seed)
+    fig = go.Figure()
+    mid_x, mid_y, mid_text = [], [], []
+    for row in edges.itertuples(index=False):
+        (x0, y0), (x1, y1) = pos[row.source], pos[row.target]
+        w = float(row.weight)
+        colour = "rgba(0,140,90,0.55)" if w >= 0 else "rgba(200,40,40,0.55)"
+        fig.add_annotation(
+            x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y",
+            showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=0.6 + 2.4 * abs(w),
+            arrowcolor=colour, standoff=7, startstandoff=4, text="",
+        )  # fmt: skip
+        mid_x.append((x0 + x1) / 2)
+        mid_y.append((y0 + y1) / 2)
+        mid_text.append(
+            f"{esc(row.source)} → {esc(row.target)}<br>weight {w:+.2f} "
+            f"[{float(row.low):+.2f}, {float(row.high):+.2f}]"
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=mid_x, y=mid_y, mode="markers", hovertext=mid_text, hoverinfo="text",
+            marker={"size": 5, "color": "rgba(80,80,80,0.35)"}, name="link (hover for weight)",
+        )
+    )  # fmt: skip
+    for kind, colour in KIND_COLOURS.items():
+        sub = nodes[nodes["kind"] == kind]
+        if sub.empty:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=[pos[i][0] for i in sub["id"]],
+                y=[pos[i][1] for i in sub["id"]],
+                mode="markers+text",
+                name=kind.replace("_", " "),
+                text=[esc(_short(lbl)) for lbl in sub["label"]],
+                textposition="bottom center",
+                textfont={"size": 10},
+                hovertext=[
+                    f"<b>{esc(r.label)}</b> ({esc(r.kind)})<br>{esc(_wrap(r.summary))}"
+                    for r in sub.itertuples(index=False)
+                ],
+                hoverinfo="text",
+                marker={"size": 13, "color": colour, "line": {"width": 1, "color": "white"}},
+            )
+        )
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        font={"family": _FONT, "size": 12},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        hovermode="closest",
+        dragmode="pan",
+        legend={"orientation": "h", "y": 1.02, "x": 0},
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return to_fragment(fig, chart_id)
+
+
+#: Left-to-right order of kinds in the factor map: causes on the left, outcomes right.
+_KIND_COLUMN = {
+    "context": 0,
+    "driver": 1,
+    "lever": 1,
+    "key_variable": 2,
+    "limitation": 2,
+    "friction": 3,
+    "outcome": 4,
+}
+
+
+def _layered_layout(
+    graph: nx.DiGraph, nodes: pd.DataFrame, *, seed: int
+) -> dict[str, tuple[float, float]]:
+    """A force layout constrained to columns by kind, so causes read left to right."""
+    fixed_x = {
+        row.id: float(_KIND_COLUMN.get(row.kind, 2)) for row in nodes.itertuples(index=False)
+    }
+    rng = np.random.default_rng(seed)
+    init = {n: (fixed_x[n], float(rng.uniform(-1, 1))) for n in graph.nodes}
+    pos = nx.spring_layout(graph.to_undirected(), pos=init, seed=seed, k=0.9, iterations=60)
+    # Keep the kind columns; spread nodes of one column evenly by their spring-layout order.
+    out: dict[str, tuple[float, float]] = {}
+    for col in sorted(set(fixed_x.values())):
+        members = sorted((n for n in graph.nodes if fixed_x[n] == col), key=lambda n: pos[n][1])
+        count = len(members)
+        for k, n in enumerate(members):
+            y = 0.0 if count == 1 else -1 + 2 * k / (count - 1)
+            jitter = 0.18 * math.sin(k * 1.7)
+            out[n] = (col + jitter, y)
+    return out
+
+
+def _short(label: str, width: int = 22) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"
+
+
+def _wrap(text: str, width: int = 60) -> str:
+    words, lines, line = str(text).split(), [], ""
+    for w in words:
+        if len(line) + len(w) + 1 > width:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    lines.append(line)
+    return "<br>".join(lines)
+
+
+def interval_bars(
+    df: pd.DataFrame,
+    *,
+    category: str,
+    group: str,
+    value: str,
+    low: str,
+    high: str,
+    chart_id: str,
+    yaxis_title: str = "probability",
+    height: int = 380,
+) -> str:
+    """Grouped bars of ``value`` with error bars from ``low`` to ``high``."""
+    fig = go.Figure()
+    for i, (name, sub) in enumerate(df.groupby(group, sort=False)):
+        fig.add_trace(
+            go.Bar(
+                x=[esc(c) for c in sub[category]],
+                y=sub[value],
+                name=esc(name),
+                marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)],
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": sub[high] - sub[value],
+                    "arrayminus": sub[value] - sub[low],
+                    "thickness": 1.2,
+                },
+            )
+        )
+    _layout(fig, height=height, yaxis_title=yaxis_title)
+    fig.update_layout(barmode="group", hovermode="closest")
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    return to_fragment(fig, chart_id)
+
+
+def tornado(
+    df: pd.DataFrame,
+    *,
+    label: str,
+    first: str,
+    total: str,
+    chart_id: str,
+    height: int | None = None,
+    conf: str | None = None,
+) -> str:
+    """Horizontal bars of first-order and total Sobol indices, largest on top."""
+    df = df.sort_values(total, ascending=True)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            y=[esc(v) for v in df[label]], x=df[total], orientation="h", name="total effect (ST)",
+            marker_color="#56B4E9",
+            error_x={"type": "data", "array": df[conf]} if conf and conf in df else None,
+        )
+    )  # fmt: skip
+    fig.add_trace(
+        go.Bar(
+            y=[esc(v) for v in df[label]], x=df[first], orientation="h",
+            name="first order (S1)", marker_color="#0072B2",
+        )
+    )  # fmt: skip
+    _layout(fig, height=height or max(260, 26 * len(df) + 90), xaxis_title="Sobol index")
+    fig.update_layout(barmode="overlay", hovermode="closest", margin={"l": 260})
+    return to_fragment(fig, chart_id)
+
+
+def heatmap(
+    matrix: pd.DataFrame,
+    *,
+    chart_id: str,
+    colorbar_title: str = "",
+    height: int = 420,
+    zmin: float = 0.0,
+    zmax: float = 1.0,
+) -> str:
+    """A labelled heat map of a square or rectangular matrix; NaN cells stay blank."""
+    z = matrix.to_numpy(dtype=float)
+    text = [["NA" if np.isnan(v) else f"{v:.2f}" for v in row] for row in z]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[esc(c) for c in matrix.columns],
+            y=[esc(i) for i in matrix.index],
+            text=text,
+            texttemplate="%{text}",
+            colorscale="YlOrRd",
+            zmin=zmin,
+            zmax=zmax,
+            colorbar={"title": {"text": esc(colorbar_title)}},
+            hoverongaps=False,
+        )
+    )
+    _layout(fig, height=height)
+    fig.update_layout(hovermode="closest")
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    fig.update_xaxes(showgrid=False, side="top")
+    return to_fragment(fig, chart_id)
+
+
+def stacked_area(
+    df: pd.DataFrame, *, x: str, series: Mapping[str, str], chart_id: str, yaxis_title: str = ""
+) -> str:
+    """Stacked areas (e.g. capability shares of the major powers)."""
+    fig = go.Figure()
+    for i, (col, label) in enumerate(series.items()):
+        fig.add_trace(
+            go.Scatter(
+                x=df[x], y=df[col], name=esc(label), stackgroup="one", mode="lines",
+                line={"width": 0.5, "color": SERIES_COLOURS[i % len(SERIES_COLOURS)]},
+            )
+        )  # fmt: skip
+    _layout(fig, height=340, yaxis_title=yaxis_title)
+    return to_fragment(fig, chart_id)

@@ -1,0 +1,108 @@
+"""The building blocks a brief is made of.
+
+Each section of the brief is a :class:`Section` holding a list of blocks.  A
+block is plain data (text, a table, a chart, a download); the Jinja2 template
+decides how each kind looks.  Keeping sections as data means the logic that
+decides *what* to show lives in Python, is testable without HTML, and the
+template stays dumb.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of plain text (escaped when rendered)."""
+
+    text: str
+    kind: Literal["paragraph"] = "paragraph"
+    tone: Literal["plain", "note", "warning"] = "plain"
+
+
+@dataclass(frozen=True)
+class Bullets:
+    """A bulleted list of plain-text items."""
+
+    items: list[str]
+    title: str | None = None
+    kind: Literal["bullets"] = "bullets"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table; cells are plain text and are escaped when rendered."""
+
+    columns: list[str]
+    rows: list[list[str]]
+    caption: str | None = None
+    kind: Literal["table"] = "table"
+
+    @classmethod
+    def from_frame(cls, df: pd.DataFrame, caption: str | None = None, digits: int = 3) -> Table:
+        """Build a table from a frame, formatting numbers and showing NA for missing."""
+        rows = [[_cell(v, digits) for v in row] for row in df.itertuples(index=False)]
+        return cls(columns=[str(c) for c in df.columns], rows=rows, caption=caption)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A Plotly chart (HTML fragment without plotly.js) with its provenance."""
+
+    html: str
+    title: str
+    source_note: str = ""
+    download: Download | None = None
+    kind: Literal["chart"] = "chart"
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file the reader can download from the brief itself (a data: URI)."""
+
+    filename: str
+    data: bytes
+    mime: str = "text/csv"
+    kind: Literal["download"] = "download"
+
+    @property
+    def href(self) -> str:
+        return f"data:{self.mime};base64,{base64.b64encode(self.data).decode('ascii')}"
+
+    @classmethod
+    def csv(cls, df: pd.DataFrame, filename: str) -> Download:
+        return cls(filename=filename, data=df.to_csv(index=False, na_rep="NA").encode("utf-8"))
+
+
+Block = Paragraph | Bullets | Table | Chart | Download
+
+
+@dataclass
+class Section:
+    """One numbered section of the brief."""
+
+    id: str
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    lead: str | None = None
+
+    def add(self, *blocks: Block) -> Section:
+        self.blocks.extend(blocks)
+        return self
+
+
+def _cell(value: object, digits: int) -> str:
+    if value is None or value is pd.NA:
+        return "NA"
+    if isinstance(value, float):
+        if value != value:
+            return "NA"
+        if value.is_integer() and abs(value) >= 1000:
+            return f"{value:,.0f}"
+        return f"{value:.{digits}f}"
+    return str(value)

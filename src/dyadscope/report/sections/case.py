@@ -1,0 +1,213 @@
+"""Sections built from the case model: summary, factor map, factors, experts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+from dyadscope.report import charts
+from dyadscope.report.model import Bullets, Chart, Download, Paragraph, Section, Table
+
+#: The order in which factor kinds are presented, with a reader-facing heading.
+KIND_TITLES: dict[str, str] = {
+    "driver": "Drivers",
+    "limitation": "Limitations",
+    "friction": "Frictions",
+    "key_variable": "Key variables",
+    "lever": "Levers (what scenarios can move)",
+    "context": "Context and theory",
+    "outcome": "Outcomes",
+}
+
+
+def cite(evidence: Any) -> str:
+    """``file:lines`` for one evidence record."""
+    return f"{evidence.doc}:{evidence.lines}"
+
+
+def _kind(value: Any) -> str:
+    return str(getattr(value, "value", value))
+
+
+def summary_section(case: Any) -> Section:
+    """What the case is, where it comes from, and how to read the brief."""
+    factors = list(case.factors)
+    counts = pd.Series([_kind(f.kind) for f in factors]).value_counts()
+    n_cites = sum(len(f.evidence) for f in factors) + sum(len(lk.evidence) for lk in case.links)
+    parts = ", ".join(
+        f"{counts[k]} {KIND_TITLES[k].split(' (')[0].lower()}" for k in KIND_TITLES if k in counts
+    )
+    section = Section("summary", "Summary", lead=case.title)
+    section.add(Paragraph(case.summary))
+    section.add(
+        Paragraph(
+            f"The case model holds {len(factors)} factors ({parts}) joined by "
+            f"{len(case.links)} signed, weighted links, supported by {n_cites} citations "
+            f"to {len(case.documents)} source documents. Each weight carries an interval "
+            "that the scenario engine samples from.",
+            tone="note",
+        )
+    )
+    return section
+
+
+def factor_map_section(case: Any) -> Section:
+    """The factor map as an interactive network."""
+    nodes = pd.DataFrame(
+        [
+            {"id": f.id, "label": f.label, "kind": _kind(f.kind), "summary": f.summary}
+            for f in case.factors
+        ]
+    )
+    edges = pd.DataFrame(
+        [
+            {
+                "source": lk.source,
+                "target": lk.target,
+                "weight": lk.weight,
+                "low": lk.interval[0],
+                "high": lk.interval[1],
+                "rationale": lk.rationale,
+            }
+            for lk in case.links
+        ],
+        columns=["source", "target", "weight", "low", "high", "rationale"],
+    )
+    html = charts.network_chart(nodes, edges, chart_id="factor-map")
+    section = Section(
+        "factor-map",
+        "Factor map",
+        lead="Causes sit on the left, outcomes on the right. Green arrows raise their target, "
+        "red arrows lower it; thicker arrows carry more weight. Hover a node for its summary "
+        "and a link's midpoint for its weight and interval; drag to pan, scroll to zoom.",
+    )
+    section.add(
+        Chart(
+            html=html,
+            title="Factors and links",
+            source_note=f"Case {case.id}: {len(nodes)} factors, {len(edges)} links.",
+            download=Download.csv(edges, f"{case.id}_links.csv"),
+        )
+    )
+    strongest = edges.reindex(edges["weight"].abs().sort_values(ascending=False).index).head(12)
+    labels = {f.id: f.label for f in case.factors}
+    strongest = strongest.assign(
+        source=strongest["source"].map(labels),
+        target=strongest["target"].map(labels),
+        interval=[
+            f"[{lo:+.2f}, {hi:+.2f}]"
+            for lo, hi in zip(strongest["low"], strongest["high"], strict=True)
+        ],
+        weight=[f"{w:+.2f}" for w in strongest["weight"]],
+    )[["source", "target", "weight", "interval", "rationale"]]
+    section.add(Table.from_frame(strongest, caption="The twelve strongest links."))
+    return section
+
+
+def factors_section(case: Any) -> Section:
+    """Every factor, grouped by kind, with its citations and our paraphrase."""
+    by_kind: dict[str, list[Any]] = defaultdict(list)
+    for f in case.factors:
+        by_kind[_kind(f.kind)].append(f)
+    section = Section(
+        "factors",
+        "Factors by kind",
+        lead="Each factor paraphrases what the sources argue and cites the document and lines "
+        "it rests on (stance: supports, contests or mentions).",
+    )
+    for kind, title in KIND_TITLES.items():
+        members = by_kind.get(kind, [])
+        if not members:
+            continue
+        rows = [
+            [
+                f.label,
+                f.summary,
+                "; ".join(_cite_with_stance(e) for e in f.evidence),
+                getattr(f, "indicator", None) or "",
+            ]
+            for f in members
+        ]
+        section.add(
+            Table(
+                columns=[
+                    "factor",
+                    "what the sources say (our paraphrase)",
+                    "evidence",
+                    "indicator",
+                ],
+                rows=rows,
+                caption=f"{title}: {len(members)} factors.",
+            )
+        )
+    return section
+
+
+def _cite_with_stance(e: Any) -> str:
+    stance = _kind(e.stance)
+    voice = f", {e.voice}" if getattr(e, "voice", None) else ""
+    return f"{cite(e)} ({stance}{voice})"
+
+
+def experts_section(case: Any) -> Section:
+    """A table of who says what: every voice in the evidence, with position and source."""
+    rows: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for f in case.factors:
+        for e in f.evidence:
+            if getattr(e, "voice", None):
+                rows[e.voice].append((f.label, _kind(e.stance), cite(e)))
+    table_rows = [
+        [
+            voice,
+            "; ".join(f"{stance} “{label}”" for label, stance, _ in items),
+            ", ".join(sorted({c for *_, c in items})),
+        ]
+        for voice, items in sorted(rows.items())
+    ]
+    section = Section(
+        "experts",
+        "Expert positions",
+        lead="Who takes which position in the sources. A voice supports, contests or merely "
+        "mentions a factor.",
+    )
+    if table_rows:
+        section.add(Table(columns=["voice", "positions", "where"], rows=table_rows))
+    else:
+        section.add(Paragraph("The case names no expert voices.", tone="warning"))
+    return section
+
+
+def documents_rows(case: Any) -> Iterable[list[str]]:
+    """Rows for the sources section: the documents the case cites."""
+    cited: dict[str, int] = defaultdict(int)
+    for f in case.factors:
+        for e in f.evidence:
+            cited[e.doc] += 1
+    for d in case.documents:
+        yield [
+            d.file,
+            d.title,
+            d.publisher,
+            str(d.year),
+            _kind(d.kind),
+            str(cited.get(d.file, 0)),
+        ]
+
+
+def documents_block(case: Any) -> Table:
+    return Table(
+        columns=["file", "title", "publisher", "year", "kind", "factor citations"],
+        rows=list(documents_rows(case)),
+        caption="Source documents of the case. Claims are paraphrased, never quoted at length.",
+    )
+
+
+def scenario_rows(case: Any) -> Bullets:
+    items = []
+    for s in getattr(case, "scenarios", []) or []:
+        clamps = ", ".join(f"{k} = {v:+.2f}" for k, v in (s.clamps or {}).items()) or "no clamps"
+        items.append(f"{s.label} ({s.id}): {clamps}. {s.rationale}")
+    return Bullets(items=items, title="Scenario library")
