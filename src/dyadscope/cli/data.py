@@ -1,9 +1,103 @@
-"""CLI commands: data (to be filled in)."""
+"""CLI commands: ``dyadscope data list | fetch | load | cite``.
+
+Each handler parses its options, calls one function of :mod:`dyadscope.data` and
+prints the result.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+from rich.text import Text
+
+from dyadscope.cli._common import OutputFormat, console, emit_frame, handle_errors
+
+data_app = typer.Typer(
+    help="List, fetch, load and cite the datasets behind dyadscope's numbers.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+
+STORE_OPT = typer.Option(
+    None,
+    "--store",
+    help="DuckDB store file; default $DYADSCOPE_HOME/dyadscope.duckdb or the user data dir.",
+)
+
+
+def _store_path(store: Path | None) -> Path:
+    from dyadscope.data.store import default_store_path
+
+    return store if store is not None else default_store_path()
+
+
+@data_app.command("list")
+@handle_errors
+def list_datasets(
+    store: Path | None = STORE_OPT,
+    fmt: OutputFormat = typer.Option(
+        OutputFormat.table, "--format", "-f", help="Output format: table, csv, json or parquet."
+    ),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
+) -> None:
+    """List every dataset: version, rows, coverage, source, and vendored or loaded."""
+    from dyadscope.data.catalog import catalog
+
+    frame = catalog(_store_path(store))
+    if fmt is OutputFormat.table:
+        frame = frame.drop(columns=["table", "origin"])
+    emit_frame(frame, fmt, output, title="dyadscope datasets")
+
+
+@data_app.command("fetch")
+@handle_errors
+def fetch(
+    dataset: str = typer.Argument(..., help="Dataset name, as in 'dyadscope data list'."),
+    dest: Path = typer.Option(Path("."), "--dest", help="Folder to download into."),
+    url: str | None = typer.Option(None, "--url", help="Download from this URL instead."),
+) -> None:
+    """Download a dataset's full upstream file (resumable, retried, checksum-verified)."""
+    from dyadscope.data.fetch import fetch_dataset
+
+    path = fetch_dataset(dataset, dest, url=url)
+    console.print(Text(f"downloaded {dataset} to {path}"))
+
+
+@data_app.command("load")
+@handle_errors
+def load(
+    dataset: str = typer.Argument(..., help="Dataset name, as in 'dyadscope data list'."),
+    file: Path = typer.Option(..., "--file", help="The data file you already have (CSV, .gz)."),
+    store: Path | None = STORE_OPT,
+) -> None:
+    """Check a file and load it into the store; on any error the store is left unchanged."""
+    from dyadscope.data.registry import load_file
+    from dyadscope.data.store import Store
+
+    target = _store_path(store)
+    with Store(target) as db:
+        prov = load_file(dataset, file, db)
+    years = f", {prov.first_year}–{prov.last_year}" if prov.first_year is not None else ""
+    console.print(
+        Text(f"loaded {prov.dataset} into table {prov.table}: {prov.rows} rows{years} ({target})")
+    )
+
+
+@data_app.command("cite")
+@handle_errors
+def cite(
+    datasets: list[str] | None = typer.Argument(
+        None, help="Dataset names; all datasets when none are given."
+    ),
+) -> None:
+    """Print the citation of each dataset (paste them into your references)."""
+    from dyadscope.data.registry import cite as cite_datasets
+
+    for line in cite_datasets(datasets or None):
+        console.print(Text(f"- {line}"))
 
 
 def register(app: typer.Typer) -> None:
-    """Add the data commands to the main app."""
+    """Add the ``data`` command group to the main app."""
+    app.add_typer(data_app, name="data")

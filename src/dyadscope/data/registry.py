@@ -1,0 +1,191 @@
+"""The one registry of dataset adapters, and loading a file through an adapter.
+
+An adapter turns one upstream file into one canonical table (see
+``docs/ARCHITECTURE.md``) and declares everything a user needs to trust the result:
+title, upstream URL, version, citation, licence and the schema it expects.  The
+built-in adapters register themselves with :func:`register_adapter` exactly as an
+outside plugin would::
+
+    from dyadscope.data.registry import Adapter, TableSpec, register_adapter
+
+    @register_adapter
+    class MyData(Adapter):
+        name = "mydata"
+        ...
+
+Loading (:func:`load_file`) reads and checks the file first, then replaces the table
+and its provenance row inside one DuckDB transaction.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar, TypeVar
+
+import pandas as pd
+
+from dyadscope._io import sha256_file
+from dyadscope.data.store import Provenance, Store
+from dyadscope.data.validate import check_keys, check_years
+from dyadscope.errors import SchemaError, UnknownDataset
+
+__all__ = [
+    "Adapter",
+    "TableSpec",
+    "adapters",
+    "cite",
+    "get_adapter",
+    "load_file",
+    "register_adapter",
+]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A canonical table: column names and DuckDB types, key, year column and range."""
+
+    name: str
+    columns: Mapping[str, str]
+    key: tuple[str, ...] = ()
+    year: str | None = "year"
+    years: tuple[int, int] = (1800, 2100)
+    #: Columns holding dates whose years give the coverage when there is no year column.
+    date_columns: tuple[str, ...] = field(default_factory=tuple)
+
+
+class Adapter(ABC):
+    """Reads one upstream file into one canonical table; subclasses declare the metadata."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    url: ClassVar[str]
+    version: ClassVar[str]
+    citation: ClassVar[str]
+    licence: ClassVar[str]
+    table: ClassVar[TableSpec]
+    #: Columns the raw file must have, with their kinds (``int``/``float``/``str``/``date``).
+    raw_columns: ClassVar[Mapping[str, str]]
+    #: Whether an extract ships in ``dyadscope/data/vendor`` (False: load your own copy).
+    vendored: ClassVar[bool] = True
+    #: Upstream file for ``dyadscope data fetch`` and its SHA-256 when known.
+    fetch_url: ClassVar[str | None] = None
+    fetch_sha256: ClassVar[str | None] = None
+    note: ClassVar[str] = ""
+
+    @abstractmethod
+    def read(self, path: Path) -> pd.DataFrame:
+        """Parse ``path`` into the canonical table (plus ``_row``); raise SchemaError."""
+
+    def validate(self, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+        """Check the canonical frame (columns, years, duplicate keys) and drop ``_row``."""
+        spec = self.table
+        absent = [c for c in spec.columns if c not in frame.columns]
+        if absent:
+            raise SchemaError(f"{path}: adapter {self.name} produced no column(s) {absent}")
+        if spec.year is not None:
+            check_years(frame, spec.year, *spec.years, path)
+        if spec.key:
+            check_keys(frame, spec.key, path)
+        return frame[list(spec.columns)].reset_index(drop=True)
+
+    def coverage(self, frame: pd.DataFrame) -> tuple[int | None, int | None]:
+        """First and last year in the table (from the year column or date columns)."""
+        spec = self.table
+        if spec.year is not None and not frame.empty:
+            years = frame[spec.year].dropna()
+        else:
+            parts = [pd.to_datetime(frame[c]).dt.year for c in spec.date_columns]
+            years = pd.concat(parts).dropna() if parts else pd.Series(dtype="int64")
+        if years.empty:
+            return None, None
+        return int(years.min()), int(years.max())
+
+    def produce(self, path: Path) -> pd.DataFrame:
+        """Read and validate ``path``: the canonical table exactly as it will be stored."""
+        return self.validate(self.read(Path(path)), Path(path))
+
+
+_A = TypeVar("_A", bound=type[Adapter])
+_REGISTRY: dict[str, type[Adapter]] = {}
+
+
+def register_adapter(cls: _A) -> _A:
+    """Class decorator adding an adapter to the registry under ``cls.name``."""
+    name = cls.name
+    if name in _REGISTRY and _REGISTRY[name] is not cls:
+        raise ValueError(f"an adapter named {name!r} is already registered")
+    _REGISTRY[name] = cls
+    return cls
+
+
+def _ensure_builtins() -> None:
+    import dyadscope.data.adapters  # noqa: F401  (registers the built-in adapters)
+
+
+def adapters() -> dict[str, type[Adapter]]:
+    """Every registered adapter by name, sorted."""
+    _ensure_builtins()
+    return dict(sorted(_REGISTRY.items()))
+
+
+def get_adapter(name: str) -> Adapter:
+    """An instance of the adapter called ``name`` (case-insensitive).
+
+    >>> get_adapter("nmc").version
+    '7.0'
+    """
+    known = adapters()
+    key = name.strip().lower()
+    if key not in known:
+        import difflib
+
+        near = difflib.get_close_matches(key, known, n=3)
+        hint = f"did you mean {', '.join(near)}? " if near else ""
+        raise UnknownDataset(
+            f"unknown dataset {name!r}; {hint}known: {', '.join(known)} (dyadscope data list)"
+        )
+    return known[key]()
+
+
+def load_file(dataset: str, path: str | Path, store: Store) -> Provenance:
+    """Load the user's file for ``dataset`` into ``store``; all or nothing.
+
+    The file is read and checked, then the table and its provenance row are replaced
+    inside one transaction.  Any error (a schema problem, a failed write) leaves the
+    store exactly as it was.
+
+    >>> load_file("nmc", "NMC-60-abridged.csv", Store())  # doctest: +SKIP
+    """
+    adapter = get_adapter(dataset)
+    path = Path(path)
+    with store.transaction():
+        frame = adapter.produce(path)
+        first, last = adapter.coverage(frame)
+        prov = Provenance(
+            dataset=adapter.name,
+            table=adapter.table.name,
+            source=f"{path.name} (loaded by the user; upstream {adapter.url})",
+            version=adapter.version,
+            sha256=sha256_file(path),
+            rows=len(frame),
+            first_year=first,
+            last_year=last,
+        )
+        store.replace_table(adapter.table.name, frame, adapter.table.columns, prov)
+    return prov
+
+
+def cite(datasets: Iterable[str] | None = None) -> list[str]:
+    """Citations of the named datasets (all registered ones when None), de-duplicated.
+
+    Like peacesciencer's ``ps_cite``: pass the datasets that fed a result and paste
+    what comes back into the references.
+
+    >>> cite(["nmc"])[0].startswith("Singer")
+    True
+    """
+    names = list(adapters()) if datasets is None else list(datasets)
+    return list(dict.fromkeys(get_adapter(n).citation for n in names))

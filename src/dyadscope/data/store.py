@@ -1,0 +1,238 @@
+"""The embedded DuckDB store: canonical tables plus a provenance row for each.
+
+Every number dyadscope shows comes from a table in a :class:`Store`, and every table
+has a row in ``_provenance`` saying which dataset, file (SHA-256), version and years
+it came from and when it was loaded.  A load is one transaction: if any check or
+write fails, the store, provenance included, is exactly as it was before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import platformdirs
+
+from dyadscope.errors import InputError, MissingData
+
+__all__ = [
+    "PROVENANCE_COLUMNS",
+    "Provenance",
+    "Store",
+    "default_store_path",
+    "vendored_store",
+]
+
+PROVENANCE_COLUMNS = (
+    "dataset",
+    "table",
+    "source",
+    "version",
+    "sha256",
+    "rows",
+    "first_year",
+    "last_year",
+    "loaded_at",
+)
+
+_PROVENANCE_DDL = """
+CREATE TABLE IF NOT EXISTS _provenance (
+    dataset VARCHAR NOT NULL,
+    "table" VARCHAR PRIMARY KEY,
+    source VARCHAR,
+    version VARCHAR,
+    sha256 VARCHAR,
+    rows BIGINT,
+    first_year INTEGER,
+    last_year INTEGER,
+    loaded_at TIMESTAMP
+)
+"""
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _ident(name: str) -> str:
+    """Quote a table or column name after checking it is a plain identifier."""
+    if not _IDENT.fullmatch(name):
+        raise InputError(f"{name!r} is not a valid table or column name")
+    return f'"{name}"'
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where one table came from; one row of ``_provenance``."""
+
+    dataset: str
+    table: str
+    source: str
+    version: str
+    sha256: str
+    rows: int
+    first_year: int | None
+    last_year: int | None
+    loaded_at: datetime | None = None
+
+
+def default_store_path() -> Path:
+    """Where ``dyadscope data load`` keeps its store unless ``--store`` says otherwise.
+
+    ``$DYADSCOPE_HOME/dyadscope.duckdb`` when the variable is set (the tests set it to
+    a temporary folder), else the platform's user data folder.
+
+    >>> default_store_path().name
+    'dyadscope.duckdb'
+    """
+    home = os.environ.get("DYADSCOPE_HOME")
+    base = Path(home) if home else Path(platformdirs.user_data_dir("dyadscope", appauthor=False))
+    return base / "dyadscope.duckdb"
+
+
+class Store:
+    """One DuckDB database holding dyadscope's canonical tables and their provenance.
+
+    ``Store()`` is an in-memory database (what tests and the brief use);
+    ``Store(path)`` opens or creates a file.
+
+    >>> store = Store()
+    >>> store.has("nmc")
+    False
+    >>> list(store.provenance().columns)[:3]
+    ['dataset', 'table', 'source']
+    """
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else None
+        if self.path is not None and not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        target = str(self.path) if self.path is not None else ":memory:"
+        try:
+            self.con: duckdb.DuckDBPyConnection = duckdb.connect(target, read_only=read_only)
+        except duckdb.Error as exc:
+            raise InputError(f"cannot open store {target}: {exc}") from exc
+        if not read_only:
+            self.con.execute(_PROVENANCE_DDL)
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path) if self.path else ':memory:'!r})"
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection (a file store is then free for another process)."""
+        self.con.close()
+
+    def tables(self) -> list[str]:
+        """Names of the data tables in the store (``_provenance`` excluded)."""
+        rows = self.con.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = 'main' AND table_name <> '_provenance' ORDER BY 1"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def has(self, table: str) -> bool:
+        """Whether ``table`` exists in the store."""
+        return table in self.tables()
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A whole table as a pandas frame; :class:`MissingData` if it is absent."""
+        if not self.has(name):
+            raise MissingData(
+                f"table {name!r} is not in {self!r}; load it with "
+                "'dyadscope data load DATASET --file PATH' or use the vendored store"
+            )
+        return self.con.execute(f"SELECT * FROM {_ident(name)}").df()
+
+    def provenance(self) -> pd.DataFrame:
+        """One row per table: dataset, table, source, version, sha256, rows, years, loaded_at."""
+        try:
+            return self.con.execute('SELECT * FROM _provenance ORDER BY dataset, "table"').df()
+        except duckdb.CatalogException:
+            return pd.DataFrame(columns=list(PROVENANCE_COLUMNS))
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """``BEGIN`` … ``COMMIT``; any exception rolls back every table and provenance row."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def replace_table(
+        self,
+        table: str,
+        frame: pd.DataFrame,
+        columns: Mapping[str, str],
+        provenance: Provenance,
+    ) -> None:
+        """Replace ``table`` with ``frame`` cast to ``columns`` (name → DuckDB type).
+
+        Call inside :meth:`transaction` so that a failure leaves nothing behind.
+        """
+        con = self.con
+        view = f"_incoming_{table}"
+        con.register(view, frame)
+        try:
+            defs = ", ".join(f"{_ident(c)} {t}" for c, t in columns.items())
+            casts = ", ".join(f"CAST({_ident(c)} AS {t})" for c, t in columns.items())
+            con.execute(f"CREATE OR REPLACE TABLE {_ident(table)} ({defs})")
+            con.execute(f"INSERT INTO {_ident(table)} SELECT {casts} FROM {_ident(view)}")
+        finally:
+            con.unregister(view)
+        self._record(provenance)
+
+    def _record(self, p: Provenance) -> None:
+        self.con.execute('DELETE FROM _provenance WHERE "table" = ?', [p.table])
+        self.con.execute(
+            "INSERT INTO _provenance VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                p.dataset,
+                p.table,
+                p.source,
+                p.version,
+                p.sha256,
+                p.rows,
+                p.first_year,
+                p.last_year,
+                p.loaded_at or datetime.now(UTC).replace(tzinfo=None),
+            ],
+        )
+
+    def attach_parquet(self, table: str, path: Path, provenance: Provenance) -> None:
+        """Create ``table`` from a Parquet file (how vendored extracts are loaded)."""
+        self.con.execute(
+            f"CREATE OR REPLACE TABLE {_ident(table)} AS SELECT * FROM read_parquet(?)",
+            [str(path)],
+        )
+        self._record(provenance)
+
+
+def vendored_store() -> Store:
+    """A fresh in-memory store with every vendored extract loaded (what the brief uses).
+
+    Each call returns its own connection, so callers may add tables without touching
+    anyone else's store; the Parquet files are read by DuckDB directly.
+
+    >>> store = vendored_store()  # doctest: +SKIP
+    >>> store.has("nmc")  # doctest: +SKIP
+    True
+    """
+    from dyadscope.data.vendor_manifest import load_vendored
+
+    store = Store()
+    load_vendored(store)
+    return store

@@ -1,0 +1,1 @@
+"""Vendored data files (Parquet extracts, code tables, MANIFEST.json); see README.md."""

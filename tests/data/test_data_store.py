@@ -1,0 +1,80 @@
+"""The DuckDB store: provenance, default location, transactions, the vendored store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dyadscope.data.registry import load_file
+from dyadscope.data.store import PROVENANCE_COLUMNS, Store, default_store_path, vendored_store
+from dyadscope.errors import MissingData
+
+
+def test_default_store_path_follows_dyadscope_home(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("DYADSCOPE_HOME", str(tmp_path))
+    assert default_store_path() == tmp_path / "dyadscope.duckdb"
+
+
+def test_default_store_path_without_home_uses_user_data_dir(monkeypatch) -> None:
+    monkeypatch.delenv("DYADSCOPE_HOME")
+    path = default_store_path()
+    assert path.name == "dyadscope.duckdb"
+    assert "dyadscope" in path.parent.as_posix()
+
+
+def test_empty_store() -> None:
+    with Store() as store:
+        assert store.tables() == []
+        assert not store.has("nmc")
+        assert tuple(store.provenance().columns) == PROVENANCE_COLUMNS
+        with pytest.raises(MissingData, match="'nmc' is not in"):
+            store.table("nmc")
+
+
+def test_file_store_persists_tables_and_provenance(tmp_path: Path, shared_file) -> None:
+    path = tmp_path / "sub" / "store.duckdb"
+    with Store(path) as store:
+        load_file("capitals", shared_file("capitals"), store)
+    with Store(path, read_only=True) as store:
+        prov = store.provenance().set_index("table").loc["capitals"]
+        assert prov["rows"] == 4
+        assert (prov["first_year"], prov["last_year"]) == (1816, 2024)
+        assert len(prov["sha256"]) == 64
+        assert pd.notna(prov["loaded_at"])
+        assert store.has("capitals")
+
+
+def test_reload_replaces_table_and_provenance(tmp_path: Path, store: Store) -> None:
+    first = tmp_path / "a.csv"
+    first.write_text("ccode,year,milex,milper,irst,pec,tpop,upop,cinc\n365,2010,1,1,1,1,1,1,0.1\n")
+    second = tmp_path / "b.csv"
+    second.write_text(first.read_text() + "710,2010,1,1,1,1,1,1,0.2\n")
+    load_file("nmc", first, store)
+    load_file("nmc", second, store)
+    assert len(store.table("nmc")) == 2
+    prov = store.provenance()
+    assert prov["table"].tolist() == ["nmc"]
+    assert prov["rows"].tolist() == [2]
+
+
+def test_vendored_store_has_every_canonical_table_with_provenance() -> None:
+    store = vendored_store()
+    expected = {
+        "nmc", "cow_trade_dyadic", "cow_trade_national", "dots", "unga_votes",
+        "unga_rollcalls", "unga_issues", "ideal_points", "sipri_transfers", "atop",
+        "contiguity", "mindist", "mids", "igos", "capitals", "icews",
+    }  # fmt: skip
+    assert set(store.tables()) == expected
+    assert set(store.provenance()["table"]) == expected
+    types = store.con.execute(
+        "SELECT data_type FROM information_schema.columns WHERE column_name = 'year'"
+    ).fetchall()
+    assert {t[0] for t in types} == {"INTEGER"}
+
+
+def test_vendored_stores_are_independent() -> None:
+    one, two = vendored_store(), vendored_store()
+    one.con.execute("DROP TABLE nmc")
+    assert two.has("nmc")
