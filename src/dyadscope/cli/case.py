@@ -1,9 +1,216 @@
-"""CLI commands: case (to be filled in)."""
+"""CLI commands: ``dyadscope case validate | schema | show | graph | list``.
+
+Each handler parses its arguments, calls one function of :mod:`dyadscope.case`
+and prints.  Text from a case file is printed as plain :class:`rich.text.Text`, so
+brackets in a label are shown as written and never read as Rich markup.
+"""
 
 from __future__ import annotations
 
+import enum
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
 import typer
+from rich.table import Table
+from rich.text import Text
+
+from dyadscope._io import atomic_write_text
+from dyadscope.case import (
+    Case,
+    Factor,
+    case_json_schema,
+    find_case,
+    graph_to,
+    lint_case,
+    list_cases,
+    validate_case,
+)
+from dyadscope.cli._common import OutputFormat, console, emit_frame, err_console, handle_errors
+from dyadscope.errors import CaseValidationError
+
+case_app = typer.Typer(
+    help="Check, show and export case files (factors, links, scenarios with citations).",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+
+A_ARG = typer.Argument(
+    ..., metavar="A", help="First state of the pair: ISO3 (any case), ISO2 or name, e.g. RUS."
+)
+B_ARG = typer.Argument(
+    ..., metavar="B", help="Second state of the pair: ISO3 (any case), ISO2 or name, e.g. CHN."
+)
+CASE_OPT = typer.Option(
+    None, "--case", help="Use this case file instead of the shipped case for the pair."
+)
+
+
+class GraphFormatOption(enum.StrEnum):
+    """Formats ``dyadscope case graph`` writes (the library's ``GRAPH_FORMATS``)."""
+
+    json = "json"
+    dot = "dot"
+    graphml = "graphml"
+
+
+def _write_or_print(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        atomic_write_text(output, text)
+        err_console.print(f"wrote {output}", markup=False, highlight=False)
+
+
+@case_app.command("validate")
+@handle_errors
+def validate(
+    path: Path = typer.Argument(..., help="Case file (YAML) to check."),
+    docs: Path | None = typer.Option(
+        None, "--docs", help="Folder holding the cited documents; checks cited line ranges."
+    ),
+) -> None:
+    """Check a case file and list every problem with its YAML path and line (exit 2).
+
+    A valid case may still get warnings (a document never cited, a factor no link
+    touches); they are printed in yellow and do not change the exit code.
+    """
+    try:
+        case = validate_case(path, docs_dir=docs)
+    except CaseValidationError as exc:
+        err_console.print(Text(f"{exc.source}: {len(exc.problems)} problem(s)", style="bold red"))
+        for problem in exc.problems:
+            err_console.print(Text(f"  - {problem}", style="red"))
+        raise typer.Exit(code=exc.exit_code) from None
+    for warning in lint_case(case):
+        err_console.print(Text(f"warning: {warning}", style="yellow"))
+    checked = f"; cited lines checked against {docs}" if docs is not None else ""
+    console.print(
+        Text("OK ", style="bold green")
+        + Text(
+            f"{path}: {len(case.actors)} actors, {len(case.documents)} documents, "
+            f"{len(case.factors)} factors, {len(case.links)} links, "
+            f"{len(case.scenarios)} scenarios{checked}"
+        )
+    )
+
+
+@case_app.command("schema")
+@handle_errors
+def schema(
+    output: Path | None = typer.Option(None, "-o", "--output", help="Write to this file."),
+) -> None:
+    """Print the JSON Schema of a case file (for editors and other tools)."""
+    _write_or_print(json.dumps(case_json_schema(), indent=2, ensure_ascii=False) + "\n", output)
+
+
+def _citations(factor: Factor) -> Text:
+    text = Text()
+    for i, ev in enumerate(factor.evidence):
+        if i:
+            text.append("\n")
+        text.append(f"{ev.doc}:{ev.lines}")
+        text.append(f"\n  {ev.stance}", style="dim")
+        if ev.voice:
+            text.append(f" — {ev.voice}", style="italic")
+    return text
+
+
+def _factor_cell(factor: Factor) -> Text:
+    text = Text(factor.label, style="bold")
+    text.append(f"\n{factor.id}", style="dim")
+    if factor.actors:
+        text.append(f"\n{' '.join(factor.actors)}", style="dim")
+    if factor.period:
+        text.append(f"\n{factor.period}", style="dim")
+    return text
+
+
+def _factor_table(kind: str, factors: list[Factor]) -> Table:
+    table = Table(
+        title=f"{kind.replace('_', ' ')} ({len(factors)})", title_justify="left", show_lines=True
+    )
+    table.add_column("factor", ratio=2, overflow="fold")
+    table.add_column("summary", ratio=4)
+    table.add_column("citations (doc:lines, stance — voice)", ratio=3, overflow="fold")
+    for f in factors:
+        table.add_row(_factor_cell(f), Text(f.summary), _citations(f))
+    return table
+
+
+def _links_table(case: Case) -> Table:
+    table = Table(title=f"links ({len(case.links)})", title_justify="left")
+    for column, justify in (("source", "left"), ("target", "left"), ("weight", "right")):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    table.add_column("interval", justify="right")
+    table.add_column("rationale", overflow="fold")
+    for link in case.links:
+        low, high = link.interval
+        table.add_row(
+            Text(link.source),
+            Text(link.target),
+            f"{link.weight:+.2f}",
+            f"[{low:+.2f}, {high:+.2f}]",
+            Text(link.rationale),
+        )
+    return table
+
+
+@case_app.command("show")
+@handle_errors
+def show(a: str = A_ARG, b: str = B_ARG, case_path: Path | None = CASE_OPT) -> None:
+    """Show a pair's case: factors grouped by kind with their citations, then the links."""
+    case = find_case(a, b, path=case_path)
+    console.print(Text(f"{case.title} ({'–'.join(case.dyad)})", style="bold"))
+    console.print(Text(case.summary))
+    for kind, factors in case.factors_by_kind().items():
+        console.print(_factor_table(kind, factors))
+    if case.links:
+        console.print(_links_table(case))
+
+
+@case_app.command("graph")
+@handle_errors
+def graph(
+    a: str = A_ARG,
+    b: str = B_ARG,
+    fmt: GraphFormatOption = typer.Option(
+        GraphFormatOption.json, "--format", "-f", help="json (node-link), dot or graphml."
+    ),
+    output: Path | None = typer.Option(None, "-o", "--output", help="Write to this file."),
+    case_path: Path | None = CASE_OPT,
+) -> None:
+    """Export a pair's factor map (factors as nodes, weighted links as edges)."""
+    _write_or_print(graph_to(find_case(a, b, path=case_path), fmt.value), output)
+
+
+@case_app.command("list")
+@handle_errors
+def list_(
+    fmt: OutputFormat = typer.Option(
+        OutputFormat.table, "--format", "-f", help="table, csv, json or parquet (needs -o)."
+    ),
+    output: Path | None = typer.Option(None, "-o", "--output", help="Write to this file."),
+) -> None:
+    """List the cases shipped with dyadscope and the pair each is about."""
+    frame = pd.DataFrame(
+        [
+            {
+                "id": c.id,
+                "dyad": "–".join(c.actors[:2]),
+                "title": c.title,
+                "actors": " ".join(c.actors),
+                "file": c.file,
+            }
+            for c in list_cases()
+        ],
+        columns=["id", "dyad", "title", "actors", "file"],
+    )
+    emit_frame(frame, fmt, output, title="shipped cases")
 
 
 def register(app: typer.Typer) -> None:
-    """Add the case commands to the main app."""
+    """Add the ``case`` command group to the main app."""
+    app.add_typer(case_app, name="case")

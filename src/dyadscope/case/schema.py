@@ -1,0 +1,371 @@
+"""The case model: documents, actors, factors, links and scenarios as checked data.
+
+A *case* holds what the sources say about one dyad as a system an analyst can
+audit: every factor cites the document lines it rests on, every link carries a
+weight with an uncertainty interval and a rationale, and every scenario clamps
+named factors.  The models reject unknown keys (``extra="forbid"``) so a typo in a
+YAML file is an error, never a silently ignored field.
+
+Checks that need the whole case (unknown or duplicate ids, dangling links,
+unknown documents) live in :mod:`dyadscope.case.references` and run when a
+:class:`Case` is built; :func:`dyadscope.case.validate_case` runs them on the raw
+YAML as well so that every problem is reported at once.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import math
+import re
+from typing import Annotated, Any, Literal, get_args
+
+import networkx as nx
+import pycountry
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    Strict,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from dyadscope.case._lines import LineRange, LineRangeError
+from dyadscope.case.evidence import Citation, Voice, case_citations, case_voices
+from dyadscope.errors import InputError
+
+FactorKind = Literal[
+    "driver", "limitation", "friction", "lever", "key_variable", "outcome", "context"
+]
+#: Factor kinds in the order a reader meets them (drivers first, outcomes near the end).
+FACTOR_KINDS: tuple[str, ...] = get_args(FactorKind)
+Stance = Literal["supports", "contests", "mentions"]
+DocumentKind = Literal["interview", "paper", "bulletin", "thesis"]
+
+SLUG_PATTERN = r"^[a-z][a-z0-9_]*$"
+_SLUG = re.compile(SLUG_PATTERN)
+#: Key in the validation context that skips the whole-case checks (the validator ran them).
+SKIP_REFERENCES = "skip_references"
+
+
+class UnknownFactor(InputError, KeyError):
+    """A factor id is not in the case (a ``KeyError`` too, for dict-like use)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+def _check_slug(value: str) -> str:
+    if _SLUG.fullmatch(value) is None:
+        raise PydanticCustomError(
+            "slug",
+            "{got} is not a valid id: use lower-case letters, digits and '_', "
+            "starting with a letter (e.g. 'energy_trade')",
+            {"got": repr(value)},
+        )
+    return value
+
+
+def _upper(value: Any) -> Any:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def _check_iso3(value: str) -> str:
+    if pycountry.countries.get(alpha_3=value) or pycountry.historic_countries.get(alpha_3=value):
+        return value
+    raise PydanticCustomError(
+        "iso3",
+        "{got} is not an ISO 3166-1 alpha-3 country code{hint}",
+        {"got": repr(value), "hint": _iso3_hint(value)},
+    )
+
+
+def _iso3_hint(value: str) -> str:
+    """Suggest the ISO3 code when an ISO2 code or a country name was written instead."""
+    try:
+        country = pycountry.countries.lookup(value)
+    except LookupError:
+        return ""
+    return f"; did you mean {country.alpha_3} ({country.name})?"
+
+
+def _check_unit(value: float) -> float:
+    if not (math.isfinite(value) and -1.0 <= value <= 1.0):
+        raise PydanticCustomError("unit", "{value} is outside [-1, 1]", {"value": value})
+    return value
+
+
+def _normalise_lines(value: Any) -> str:
+    try:
+        return str(LineRange.parse(value))
+    except LineRangeError as exc:
+        raise PydanticCustomError("line_range", "{why}", {"why": str(exc)}) from None
+
+
+def _check_file_name(value: str) -> str:
+    if value in {".", ".."} or "/" in value or "\\" in value:
+        raise PydanticCustomError(
+            "file_name",
+            "{got} must be a bare file name (no folders), e.g. '001_1533d69b6b02255c.txt'",
+            {"got": repr(value)},
+        )
+    return value
+
+
+def _period_to_text(value: Any) -> Any:
+    # YAML reads `period: 2014` as an int and `period: 2014-05-20` as a date; both mean text.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Slug = Annotated[
+    str,
+    AfterValidator(_check_slug),
+    WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN}),
+]
+Iso3 = Annotated[
+    str,
+    BeforeValidator(_upper),
+    AfterValidator(_check_iso3),
+    WithJsonSchema({"type": "string", "pattern": "^[A-Za-z]{3}$", "description": "ISO3 code"}),
+]
+Unit = Annotated[
+    float,
+    Strict(),
+    AfterValidator(_check_unit),
+    WithJsonSchema({"type": "number", "minimum": -1, "maximum": 1}),
+]
+Lines = Annotated[
+    str,
+    BeforeValidator(_normalise_lines),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^\s*\d+\s*([-–]\s*\d+\s*)?$"},
+                {"type": "integer", "minimum": 1},
+            ],
+            "description": "inclusive 1-based line range, 'a-b' or 'a'",
+        }
+    ),
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Actor(_Model):
+    """A state in the case; the first two actors of a case are its dyad."""
+
+    iso3: Iso3
+    name: Text
+
+
+class Document(_Model):
+    """A source document, described in our own words and cited by file name."""
+
+    file: Annotated[Text, AfterValidator(_check_file_name)]
+    title: Text
+    publisher: Text
+    year: Annotated[int, Strict(), Field(ge=1800, le=2200)]
+    kind: DocumentKind
+    authors: list[Text] = Field(default_factory=list)
+    url: Text | None = None
+
+
+class Evidence(_Model):
+    """A pointer into a document: which lines, and whether they support the claim."""
+
+    doc: Text
+    lines: Lines
+    stance: Stance
+    voice: Text | None = Field(
+        default=None, description="the expert or author speaking in those lines"
+    )
+
+    @property
+    def span(self) -> LineRange:
+        """The cited lines as a :class:`LineRange` (``Evidence(...).span.start``)."""
+        return LineRange.parse(self.lines)
+
+
+class Factor(_Model):
+    """A driver, limitation, friction, lever, key variable, outcome or context of the dyad."""
+
+    id: Slug
+    kind: FactorKind
+    label: Text
+    summary: Text
+    actors: list[Iso3] = Field(default_factory=list)
+    period: Annotated[Text, BeforeValidator(_period_to_text)] | None = None
+    indicator: Slug | None = Field(
+        default=None, description="id of a measurable indicator, e.g. 'trade_share_a'"
+    )
+    evidence: list[Evidence]
+
+    @field_validator("evidence")
+    @classmethod
+    def _needs_evidence(cls, value: list[Evidence]) -> list[Evidence]:
+        if not value:
+            raise PydanticCustomError(
+                "no_evidence", "a factor needs at least one citation (doc, lines, stance)"
+            )
+        return value
+
+
+class Link(_Model):
+    """A signed, weighted influence of one factor on another, with its uncertainty."""
+
+    source: Slug
+    target: Slug
+    weight: Unit
+    interval: tuple[Unit, Unit] = Field(description="[low, high], containing the weight")
+    rationale: Text
+    evidence: list[Evidence] = Field(default_factory=list)
+
+    @field_validator("interval")
+    @classmethod
+    def _interval_holds_weight(
+        cls, value: tuple[float, float], info: ValidationInfo
+    ) -> tuple[float, float]:
+        low, high = value
+        if low > high:
+            raise PydanticCustomError(
+                "interval_order", "low {low} > high {high}", {"low": low, "high": high}
+            )
+        weight = info.data.get("weight")
+        if weight is not None and not low <= weight <= high:
+            raise PydanticCustomError(
+                "interval_weight",
+                "weight {weight} is outside its interval [{low}, {high}]",
+                {"weight": weight, "low": low, "high": high},
+            )
+        return value
+
+
+class Scenario(_Model):
+    """A named what-if: factors clamped to values in [-1, 1] while the rest evolve."""
+
+    id: Slug
+    label: Text
+    rationale: Text
+    clamps: dict[Slug, Unit] = Field(default_factory=dict)
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Case(_Model):
+    """A dyad described as checked data.
+
+    >>> from dyadscope.case import load_case
+    >>> case = load_case()  # the shipped Russia–China case  # doctest: +SKIP
+    >>> case.dyad  # doctest: +SKIP
+    ('RUS', 'CHN')
+    """
+
+    id: Slug
+    title: Text
+    summary: Text
+    actors: list[Actor] = Field(min_length=2, description="the first two are the dyad (a, b)")
+    documents: list[Document] = Field(min_length=1)
+    factors: list[Factor] = Field(min_length=1)
+    links: list[Link] = Field(default_factory=list)
+    scenarios: list[Scenario] = Field(default_factory=list)
+
+    _source: str | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _references_hold(self, info: ValidationInfo) -> Case:
+        if info.context and info.context.get(SKIP_REFERENCES):
+            return self
+        from dyadscope.case.references import reference_problems
+
+        problems = reference_problems(self.model_dump())
+        if problems:
+            raise ValueError("; ".join(str(p) for p in problems))
+        return self
+
+    @property
+    def source(self) -> str | None:
+        """Where the case was read from (a path, or ``None`` when built in memory)."""
+        return self._source
+
+    @property
+    def dyad(self) -> tuple[str, str]:
+        """The ISO3 codes of the two states the case is about, in the case's order."""
+        return self.actors[0].iso3, self.actors[1].iso3
+
+    def factor(self, factor_id: str) -> Factor:
+        """The factor with this id; :class:`UnknownFactor` names close matches otherwise.
+
+        >>> case.factor("energy_complementarity").kind  # doctest: +SKIP
+        'driver'
+        """
+        for factor in self.factors:
+            if factor.id == factor_id:
+                return factor
+        ids = [f.id for f in self.factors]
+        close = difflib.get_close_matches(factor_id, ids, n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise UnknownFactor(f"case {self.id!r} has no factor {factor_id!r}{hint}")
+
+    def factors_by_kind(self) -> dict[str, list[Factor]]:
+        """Factors grouped by kind, kinds in :data:`FACTOR_KINDS` order, empty kinds left out.
+
+        >>> list(case.factors_by_kind())[:2]  # doctest: +SKIP
+        ['driver', 'limitation']
+        """
+        groups: dict[str, list[Factor]] = {kind: [] for kind in FACTOR_KINDS}
+        for factor in self.factors:
+            groups[factor.kind].append(factor)
+        return {kind: items for kind, items in groups.items() if items}
+
+    def voices(self) -> list[Voice]:
+        """Every voiced citation of a factor, for a table of expert positions.
+
+        Each row is ``(voice, doc, lines, factor, stance)``, sorted by voice, then by
+        where it sits in the documents.
+        """
+        return case_voices(self)
+
+    def citations(self) -> dict[str, list[Citation]]:
+        """Every citation grouped by document file (case order), sorted by line."""
+        return case_citations(self)
+
+    def to_graph(self) -> nx.DiGraph:
+        """The factor map as a directed graph: nodes carry kind and label, edges weight."""
+        from dyadscope.case.graph import case_to_graph
+
+        return case_to_graph(self)
+
+
+def case_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a case file, for editors and for ``dyadscope case schema``.
+
+    The schema covers field types and ranges; the whole-case checks (ids,
+    cross-references, cited lines) are only run by :func:`dyadscope.case.validate_case`.
+
+    >>> case_json_schema()["title"]
+    'Case'
+    """
+    schema = Case.model_json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+#: Every field name the case schema knows, to suggest a spelling for an unknown key.
+FIELD_NAMES: frozenset[str] = frozenset(
+    name
+    for model in (Actor, Document, Evidence, Factor, Link, Scenario, Case)
+    for name in model.model_fields
+)
