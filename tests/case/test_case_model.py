@@ -144,7 +144,7 @@ def test_json_schema_describes_the_file() -> None:
     assert schema["$schema"].endswith("2020-12/schema")
     assert schema["additionalProperties"] is False
     assert set(schema["properties"]) == {
-        "id", "title", "summary", "actors", "documents", "factors", "links", "scenarios",
+        "id", "title", "summary", "actors", "documents", "factors", "links", "scenarios", "claims",
     }  # fmt: skip
     factor = schema["$defs"]["Factor"]
     assert factor["properties"]["kind"]["enum"] == list(FACTOR_KINDS)

@@ -33,7 +33,7 @@ def _items(data: Mapping[str, Any], key: str) -> Iterator[tuple[int, Mapping[str
 
 def _evidence(data: Mapping[str, Any]) -> Iterator[tuple[tuple[PathPart, ...], Mapping[str, Any]]]:
     """Path and mapping of every evidence entry, in factors, links and scenarios."""
-    for section in ("factors", "links", "scenarios"):
+    for section in ("factors", "links", "scenarios", "claims"):
         for i, item in _items(data, section):
             entries = item.get("evidence")
             if isinstance(entries, list):

@@ -265,6 +265,21 @@ class Scenario(_Model):
     evidence: list[Evidence] = Field(default_factory=list)
 
 
+class Claim(_Model):
+    """A figure a document states, set beside what the data say in the brief.
+
+    ``value`` is in the unit of ``indicator`` (e.g. a share in [0, 1] for
+    ``trade_share_a``, US$ million for ``trade_total``), so the two can be drawn
+    on one axis; ``label`` is how the brief annotates it.
+    """
+
+    indicator: Slug
+    year: Annotated[int, Strict(), Field(ge=1800, le=2200)]
+    value: float
+    label: Text
+    evidence: list[Evidence] = Field(min_length=1)
+
+
 class Case(_Model):
     """A dyad described as checked data.
 
@@ -282,6 +297,9 @@ class Case(_Model):
     factors: list[Factor] = Field(min_length=1)
     links: list[Link] = Field(default_factory=list)
     scenarios: list[Scenario] = Field(default_factory=list)
+    claims: list[Claim] = Field(
+        default_factory=list, description="figures quoted in the documents, with citations"
+    )
 
     _source: str | None = PrivateAttr(default=None)
 
@@ -366,6 +384,6 @@ def case_json_schema() -> dict[str, Any]:
 #: Every field name the case schema knows, to suggest a spelling for an unknown key.
 FIELD_NAMES: frozenset[str] = frozenset(
     name
-    for model in (Actor, Document, Evidence, Factor, Link, Scenario, Case)
+    for model in (Actor, Document, Evidence, Factor, Link, Scenario, Claim, Case)
     for name in model.model_fields
 )
