@@ -14,6 +14,7 @@ import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from dyadscope._io import atomic_path
 from dyadscope.errors import DyadscopeError
@@ -41,7 +42,7 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except DyadscopeError as exc:
-            err_console.print(f"[bold red]Error:[/] {exc}", highlight=False, markup=True)
+            err_console.print(Text("Error: ", style="bold red") + Text(str(exc)), highlight=False)
             raise typer.Exit(code=exc.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
@@ -54,7 +55,8 @@ def frame_to_rich(df: pd.DataFrame, title: str | None = None, max_rows: int = 20
         justify = "right" if pd.api.types.is_numeric_dtype(df[col]) else "left"
         table.add_column(str(col), justify=justify)
     for row in df.head(max_rows).itertuples(index=False):
-        table.add_row(*[_fmt(v) for v in row])
+        # Cells are data, never Rich markup: a value like "bad[red]" must print as is.
+        table.add_row(*[Text(_fmt(v)) for v in row])
     if len(df) > max_rows:
         table.caption = f"{len(df) - max_rows} more rows not shown; use --format csv"
     return table

@@ -1,14 +1,15 @@
 WITH base AS (
-  SELECT *, concat(CAST(year(event_date) AS STRING), '-Q', CAST(CAST(floor((month(event_date) - 1) / 3) AS INT) + 1 AS STRING)) AS period
+  SELECT *, year(event_date) AS p_year, CAST(floor((month(event_date) - 1) / 3) AS INT) + 1 AS p_key
   FROM events
   WHERE event_date IS NOT NULL AND year >= 2014 AND event_date >= DATE '2014-01-01'
 ),
 totals AS (
-  SELECT period, count(*) AS all_events FROM base GROUP BY period
+  SELECT p_year, p_key, count(*) AS all_events FROM base GROUP BY p_year, p_key
 ),
 agg AS (
   SELECT
-    period,
+    p_year,
+    p_key,
     count(*) AS events,
     sum(goldstein_scale) AS goldstein_sum,
     avg(goldstein_scale) AS goldstein_mean,
@@ -41,12 +42,12 @@ agg AS (
     sum(CASE WHEN event_root_code = '20' THEN 1 ELSE 0 END) AS root_20
   FROM base
   WHERE ((actor1_iso3 = 'RUS' AND actor2_iso3 = 'CHN') OR (actor1_iso3 = 'CHN' AND actor2_iso3 = 'RUS')) AND is_root_event = 1 AND (actor1_type1_code IN ('GOV') OR actor1_type2_code IN ('GOV') OR actor1_type3_code IN ('GOV')) AND (actor2_type1_code IN ('GOV') OR actor2_type2_code IN ('GOV') OR actor2_type3_code IN ('GOV'))
-  GROUP BY period
+  GROUP BY p_year, p_key
 )
 SELECT
   'RUS' AS a,
   'CHN' AS b,
-  t.period AS period,
+  concat(CAST(t.p_year AS STRING), '-Q', CAST(t.p_key AS STRING)) AS period,
   CAST(coalesce(g.events, 0) AS BIGINT) AS events,
   CAST(coalesce(g.events, 0) AS DOUBLE) / CAST(t.all_events AS DOUBLE) AS events_share,
   CAST(g.goldstein_sum AS DOUBLE) AS goldstein_sum,
@@ -80,5 +81,5 @@ SELECT
   CAST(coalesce(g.root_19, 0) AS BIGINT) AS root_19,
   CAST(coalesce(g.root_20, 0) AS BIGINT) AS root_20
 FROM totals t
-LEFT JOIN agg g ON t.period = g.period
-ORDER BY t.period
+LEFT JOIN agg g ON t.p_year = g.p_year AND t.p_key = g.p_key
+ORDER BY t.p_year, t.p_key
