@@ -1,9 +1,207 @@
-"""CLI commands: indicators (to be filled in)."""
+"""CLI commands: ``indicators``, ``dyad-years`` and ``unga agreement``.
+
+Each handler parses its options, calls one function of :mod:`dyadscope.indicators`
+and prints the frame; notes explaining NAs go to standard error.
+"""
 
 from __future__ import annotations
 
+import enum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
 import typer
+
+from dyadscope.cli._common import OutputFormat, console, emit_frame, err_console, handle_errors
+from dyadscope.cli._common import frame_to_rich as _rich
+from dyadscope.errors import InputError
+
+if TYPE_CHECKING:
+    from dyadscope.data.store import Store
+
+
+class TradeSourceChoice(enum.StrEnum):
+    """Where trade figures come from."""
+
+    cow = "cow"
+    dots = "dots"
+
+
+_A = typer.Argument(..., help="State A: ISO3 code (any case), ISO2 or name, e.g. RUS.")
+_B = typer.Argument(..., help="State B: ISO3 code (any case), ISO2 or name, e.g. CHN.")
+_FROM = typer.Option(1992, "--from", help="First year (inclusive).")
+_TO = typer.Option(2020, "--to", help="Last year (inclusive).")
+_ONLY = typer.Option(
+    None,
+    "--only",
+    help="Comma-separated families (capability, trade, unga, arms, alliances, geography, "
+    "mids, igos) or indicator ids; default: all.",
+)
+_PERIODS = typer.Option(
+    None,
+    "--periods",
+    min=1,
+    help="Sum trade and arms flows over N-year periods starting at years divisible by N "
+    "(shares from the summed flows; a period with a missing year is NA). Other families "
+    "stay annual.",
+)
+_TRADE = typer.Option(TradeSourceChoice.cow, "--trade-source", help="Trade data: cow or dots.")
+_STORE = typer.Option(
+    None,
+    "--store",
+    help="A DuckDB store made with `dyadscope data load` (default: the vendored data).",
+)
+_FORMAT = typer.Option(OutputFormat.table, "--format", "-f", help="Output format.")
+_OUTPUT = typer.Option(None, "--output", "-o", help="Write to this file (atomically).")
+
+
+def _open_store(path: Path | None) -> Store:
+    """The user's store (read-only) or, by default, the vendored data."""
+    from dyadscope.data.store import Store, vendored_store
+
+    if path is None:
+        return vendored_store()
+    if not path.is_file():
+        raise InputError(
+            f"--store {path}: no such store file; create it with `dyadscope data load`"
+        )
+    return Store(path, read_only=True)
+
+
+def _only(text: str | None) -> list[str] | None:
+    return [t for t in text.split(",") if t.strip()] if text else None
+
+
+def _print_notes(frame: pd.DataFrame) -> None:
+    for note in frame.attrs.get("notes", []):
+        err_console.print(f"[yellow]Note:[/] {note}", highlight=False)
+
+
+def _print_families(wide: pd.DataFrame, sources: dict[str, str], periods: int | None) -> None:
+    """One Rich table per family, titled with the dyad, its source under it."""
+    from dyadscope.indicators import FAMILIES, family_frames
+
+    dyads = wide[["a", "b"]].drop_duplicates()
+    single = len(dyads) == 1
+    dyad = "-".join(dyads.iloc[0]) if single else "both directions"
+    for name, part in family_frames(wide, periods).items():
+        label = "; ".join(dict.fromkeys(s for i in FAMILIES[name].ids if (s := sources.get(i))))
+        table = _rich(part.drop(columns=["a", "b"]) if single else part, title=f"{name}, {dyad}")
+        table.caption = f"source: {label}"
+        console.print(table)
+
+
+def _emit(
+    frame: pd.DataFrame,
+    wide: pd.DataFrame,
+    fmt: OutputFormat,
+    output: Path | None,
+    periods: int | None,
+) -> None:
+    if fmt is OutputFormat.table and output is None:
+        sources = dict(zip(frame["indicator"], frame["source"], strict=False))
+        _print_families(wide, sources, periods)
+    else:
+        emit_frame(frame, fmt, output)
+    _print_notes(frame)
 
 
 def register(app: typer.Typer) -> None:
-    """Add the indicators commands to the main app."""
+    """Add the ``indicators`` and ``dyad-years`` commands and the ``unga`` group."""
+
+    @app.command("indicators")
+    @handle_errors
+    def indicators_cmd(
+        a: str = _A,
+        b: str = _B,
+        start: int = _FROM,
+        end: int = _TO,
+        only: str | None = _ONLY,
+        periods: int | None = _PERIODS,
+        trade_source: TradeSourceChoice = _TRADE,
+        store: Path | None = _STORE,
+        fmt: OutputFormat = _FORMAT,
+        output: Path | None = _OUTPUT,
+    ) -> None:
+        """Dyad-year indicators for A and B (tidy: a, b, year, indicator, value, source).
+
+        Example: dyadscope indicators RUS CHN --from 2010 --to 2014 --only trade,arms
+        --periods 5
+        """
+        from dyadscope.indicators import compute, to_wide
+
+        frame = compute(
+            _open_store(store),
+            a,
+            b,
+            start,
+            end,
+            only=_only(only),
+            periods=periods,
+            trade_source=trade_source.value,
+        )
+        _emit(frame, to_wide(frame), fmt, output, periods)
+
+    @app.command("dyad-years")
+    @handle_errors
+    def dyad_years_cmd(
+        a: str = _A,
+        b: str = _B,
+        start: int = _FROM,
+        end: int = _TO,
+        directed: bool = typer.Option(
+            False, "--directed", help="Both directed dyads, (A, B) and (B, A), one row each."
+        ),
+        only: str | None = _ONLY,
+        periods: int | None = _PERIODS,
+        trade_source: TradeSourceChoice = _TRADE,
+        store: Path | None = _STORE,
+        fmt: OutputFormat = _FORMAT,
+        output: Path | None = _OUTPUT,
+    ) -> None:
+        """A peacesciencer-style dyad-year table: one row per year, one column per indicator.
+
+        Example: dyadscope dyad-years RUS CHN --from 2000 --to 2014 --directed --format csv
+        """
+        from dyadscope.indicators import dyad_years
+
+        wide = dyad_years(
+            _open_store(store),
+            a,
+            b,
+            start,
+            end,
+            directed,
+            only=_only(only),
+            periods=periods,
+            trade_source=trade_source.value,
+        )
+        if fmt is OutputFormat.table and output is None:
+            _print_families(wide, wide.attrs.get("sources", {}), periods)
+        else:
+            emit_frame(wide, fmt, output)
+        _print_notes(wide)
+
+    unga_app = typer.Typer(
+        help="Whole-system views of UN General Assembly voting.", no_args_is_help=True
+    )
+
+    @unga_app.command("agreement")
+    @handle_errors
+    def agreement_cmd(
+        year: int = typer.Option(..., "--year", help="Calendar year of the roll calls."),
+        store: Path | None = _STORE,
+        fmt: OutputFormat = _FORMAT,
+        output: Path | None = _OUTPUT,
+    ) -> None:
+        """Vote agreement (n, same-vote share, Cohen's kappa) for every pair of states.
+
+        Example: dyadscope unga agreement --year 2019 --format csv -o agreement_2019.csv
+        """
+        from dyadscope.indicators import unga_agreement_matrix
+
+        frame = unga_agreement_matrix(_open_store(store), year)
+        emit_frame(frame, fmt, output, title=f"UNGA agreement, {year}")
+
+    app.add_typer(unga_app, name="unga")

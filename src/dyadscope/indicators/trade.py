@@ -1,0 +1,211 @@
+"""Trade indicators: volume, shares, asymmetry and balance, from COW or IMF DOTS.
+
+Why shares and asymmetry rather than volume alone: interdependence theory reads
+the *relative* weight of a partner in each side's trade; a dyad in which B matters
+much more to A than A to B (``trade_asymmetry`` > 1) gives B leverage.
+
+Two sources, chosen with ``trade_source``:
+
+* ``cow`` — COW Dyadic and National Trade v4.0, US$ million. ``flow1`` is
+  ``ccode1``'s imports from ``ccode2``; A's exports to B are B's imports from A.
+  Shares divide by A's (or B's) total trade, imports + exports, from the national file.
+* ``dots`` — IMF Direction of Trade, stored in US$ and converted to US$ million.
+  **Mirror choice**: each flow is taken from A's own report (A's exports to B, A's
+  imports from B); where A did not report a flow, B's mirror report is used (B's
+  imports from A for A's exports, B's exports to A for A's imports). So ``trade_total``
+  from DOTS is "as reported by A" and may differ slightly from B's view (FOB vs CIF).
+  Shares need each side's trade with the world (partner ``WLD``); without such rows
+  the shares are NA.
+
+With ``periods``, flows are summed over the period and shares are computed from the
+summed flows (never averaged shares); a period with any year lacking data is NA.
+"""
+
+from __future__ import annotations
+
+from dyadscope.indicators._base import (
+    DyadQuery,
+    Family,
+    FamilyResult,
+    Indicator,
+    bucket_sum,
+    fetch,
+)
+
+COW_SOURCE = "COW Trade v4.0"
+DOTS_SOURCE = "IMF DOTS"
+_TABLES = ("cow_trade_dyadic", "cow_trade_national")
+_RULE = (
+    "years where the dyadic flows (COW 1870-2014, or DOTS) are reported for the dyad; "
+    "NA where the store's trade table has no row for the dyad (the vendored COW extract "
+    "holds only dyads with Russia or China) or a flow is missing"
+)
+_SOURCE = f"{COW_SOURCE} | {DOTS_SOURCE}"
+
+
+def _ind(id_: str, description: str, unit: str, **kw: object) -> Indicator:
+    return Indicator(
+        id_,
+        "trade",
+        description,
+        unit,
+        _SOURCE,
+        (*_TABLES, "dots"),
+        flow=True,
+        coverage_rule=_RULE,
+        **kw,
+    )  # type: ignore[arg-type]
+
+
+INDICATORS = (
+    _ind("trade_total", "Trade between A and B, imports + exports", "current US$ million"),
+    _ind(
+        "trade_share_a",
+        "Share of A's total trade (imports + exports) that is with B",
+        "share (0-1)",
+        swap="mirror",
+        mirror="trade_share_b",
+    ),
+    _ind(
+        "trade_share_b",
+        "Share of B's total trade (imports + exports) that is with A",
+        "share (0-1)",
+        swap="mirror",
+        mirror="trade_share_a",
+    ),
+    _ind(
+        "trade_asymmetry",
+        "trade_share_a / trade_share_b (> 1: B matters more to A than A to B)",
+        "ratio",
+        swap="reciprocal",
+    ),
+    _ind(
+        "trade_balance_a",
+        "A's exports to B minus A's imports from B",
+        "current US$ million",
+        swap="negate",
+    ),
+)
+
+# Each source fills the same CTE ``annual(year, imp_a, imp_b, tot_a, tot_b)`` in US$
+# million: imp_a = A's imports from B, imp_b = B's imports from A (= A's exports to B),
+# tot_a / tot_b = each side's total trade with the world.
+_COW_ANNUAL = """
+d AS (
+  SELECT year,
+         CASE WHEN ccode1 = $ca THEN flow1 ELSE flow2 END AS imp_a,
+         CASE WHEN ccode1 = $ca THEN flow2 ELSE flow1 END AS imp_b
+  FROM cow_trade_dyadic
+  WHERE (ccode1 = $ca AND ccode2 = $cb) OR (ccode1 = $cb AND ccode2 = $ca)
+),
+na AS (SELECT year, imports + exports AS tot FROM cow_trade_national WHERE ccode = $ca),
+nb AS (SELECT year, imports + exports AS tot FROM cow_trade_national WHERE ccode = $cb),
+annual AS (
+  SELECT y.year, d.imp_a, d.imp_b, na.tot AS tot_a, nb.tot AS tot_b
+  FROM years y LEFT JOIN d USING (year) LEFT JOIN na USING (year) LEFT JOIN nb USING (year)
+)
+"""
+
+_DOTS_ANNUAL = """
+rep AS (
+  SELECT reporter_iso3 AS r, partner_iso3 AS p, year,
+         exports_usd / 1e6 AS x, imports_usd / 1e6 AS m
+  FROM dots WHERE reporter_iso3 IN ($a, $b)
+),
+ra AS (SELECT year, x, m FROM rep WHERE r = $a AND p = $b),
+rb AS (SELECT year, x, m FROM rep WHERE r = $b AND p = $a),
+wa AS (SELECT year, x + m AS tot FROM rep WHERE r = $a AND p = 'WLD'),
+wb AS (SELECT year, x + m AS tot FROM rep WHERE r = $b AND p = 'WLD'),
+annual AS (
+  SELECT y.year,
+         coalesce(ra.m, rb.x) AS imp_a,
+         coalesce(ra.x, rb.m) AS imp_b,
+         wa.tot AS tot_a, wb.tot AS tot_b
+  FROM years y LEFT JOIN ra USING (year) LEFT JOIN rb USING (year)
+       LEFT JOIN wa USING (year) LEFT JOIN wb USING (year)
+)
+"""
+
+_TAIL = f"""
+buckets AS (
+  SELECT year // $period * $period AS year,
+         {bucket_sum("imp_a", "imp_a")}, {bucket_sum("imp_b", "imp_b")},
+         {bucket_sum("tot_a", "tot_a")}, {bucket_sum("tot_b", "tot_b")}
+  FROM annual GROUP BY 1
+),
+v AS (
+  SELECT year, imp_a + imp_b AS trade_total,
+         (imp_a + imp_b) / NULLIF(tot_a, 0) AS trade_share_a,
+         (imp_a + imp_b) / NULLIF(tot_b, 0) AS trade_share_b,
+         imp_b - imp_a AS trade_balance_a
+  FROM buckets
+)
+SELECT year, trade_total, trade_share_a, trade_share_b,
+       trade_share_a / NULLIF(trade_share_b, 0) AS trade_asymmetry, trade_balance_a
+FROM v ORDER BY year
+"""
+
+
+def _sql(annual: str) -> str:
+    head = "WITH years AS (SELECT range::INTEGER AS year FROM range($start, $end + 1)),"
+    return f"{head}{annual},{_TAIL}"
+
+
+def run(q: DyadQuery) -> FamilyResult:
+    """Trade indicators for the dyad from the source named in ``q.trade_source``."""
+    dots = q.trade_source == "dots"
+    needed = ("dots",) if dots else _TABLES
+    source = (
+        q.source("dots", "IMF DOTS", DOTS_SOURCE)
+        if dots
+        else q.source("cow_trade_dyadic", "COW Trade", COW_SOURCE)
+    )
+    sources = {ind.id: source for ind in INDICATORS}
+    absent = q.missing(needed)
+    if absent:
+        note = (
+            f"trade: the store has no table {', '.join(absent)}; {source} values are NA "
+            "(load it with `dyadscope data load`)"
+        )
+        return FamilyResult(fetch(q.store, _sql(_EMPTY_ANNUAL), q.params), sources, [note])
+    notes: list[str] = []
+    if dots and not _dots_has_world(q):
+        notes.append(
+            "trade: the DOTS table has no trade-with-world rows (partner WLD) for "
+            f"{q.a} or {q.b}, so DOTS trade shares and asymmetry are NA"
+        )
+    if not _has_dyad(q, dots):
+        notes.append(
+            f"trade: the store's {needed[0]} table has no row for {q.a}-{q.b}, so the trade "
+            "values are NA, not 0 (the vendored extract covers only some dyads; "
+            "load the full file with `dyadscope data load`)"
+        )
+    frame = fetch(q.store, _sql(_DOTS_ANNUAL if dots else _COW_ANNUAL), q.params)
+    return FamilyResult(frame, sources, notes)
+
+
+_EMPTY_ANNUAL = """
+annual AS (
+  SELECT year, NULL::DOUBLE AS imp_a, NULL::DOUBLE AS imp_b,
+         NULL::DOUBLE AS tot_a, NULL::DOUBLE AS tot_b FROM years
+)
+"""
+
+
+def _has_dyad(q: DyadQuery, dots: bool) -> bool:
+    if dots:
+        sql = """SELECT count(*) FROM dots WHERE (reporter_iso3 = $a AND partner_iso3 = $b)
+                 OR (reporter_iso3 = $b AND partner_iso3 = $a)"""
+    else:
+        sql = """SELECT count(*) FROM cow_trade_dyadic
+                 WHERE (ccode1 = $ca AND ccode2 = $cb) OR (ccode1 = $cb AND ccode2 = $ca)"""
+    return bool(fetch(q.store, sql, q.params).iloc[0, 0])
+
+
+def _dots_has_world(q: DyadQuery) -> bool:
+    sql = """SELECT count(DISTINCT reporter_iso3) FROM dots
+             WHERE partner_iso3 = 'WLD' AND reporter_iso3 IN ($a, $b)"""
+    return int(fetch(q.store, sql, q.params).iloc[0, 0]) == 2
+
+
+FAMILIES = (Family("trade", INDICATORS, run, tables=(), flow=True),)

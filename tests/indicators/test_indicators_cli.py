@@ -1,0 +1,253 @@
+"""The ``indicators``, ``dyad-years`` and ``unga agreement`` commands, every format."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from dyadscope.cli import app
+from dyadscope.data.store import Store, vendored_store
+
+runner = CliRunner()
+TIDY = ["a", "b", "year", "indicator", "value", "source"]
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_indicators_table_shows_one_table_per_family() -> None:
+    code, out, err = invoke("indicators", "rus", "chn", "--from", "2010", "--to", "2011")
+    assert code == 0, err
+    for family in ("capability", "trade", "unga", "arms", "alliances", "geography", "igos"):
+        assert f"{family}, RUS-CHN" in out
+    assert "COW NMC v7.0" in out
+    assert "Note:" in err  # Russia's own arms imports are not in the extract
+
+
+def test_indicators_csv() -> None:
+    code, out, _ = invoke(
+        "indicators",
+        "RUS",
+        "CHN",
+        "--from",
+        "2013",
+        "--to",
+        "2013",
+        "--only",
+        "trade",
+        "--format",
+        "csv",
+    )
+    assert code == 0
+    df = pd.read_csv(io.StringIO(out))
+    assert list(df.columns) == TIDY
+    share = df.loc[df.indicator == "trade_share_a", "value"].iloc[0]
+    assert share == pytest.approx(0.112, abs=0.0005)
+
+
+def test_indicators_json_is_records_with_null_for_na() -> None:
+    code, out, _ = invoke(
+        "indicators",
+        "RUS",
+        "CHN",
+        "--from",
+        "2010",
+        "--to",
+        "2014",
+        "--only",
+        "arms",
+        "--periods",
+        "5",
+        "--format",
+        "json",
+    )
+    assert code == 0
+    records = json.loads(out)
+    assert isinstance(records, list) and list(records[0]) == TIDY
+    by_id = {r["indicator"]: r for r in records}
+    assert by_id["arms_share_a_from_b"]["value"] is None
+    assert by_id["arms_share_b_from_a"]["value"] == pytest.approx(0.553, abs=0.0005)
+    assert by_id["arms_share_b_from_a"]["year"] == 2010
+
+
+def test_indicators_parquet_needs_and_writes_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "out" / "rc.parquet"
+    code, _, err = invoke(
+        "indicators",
+        "RUS",
+        "CHN",
+        "--from",
+        "2000",
+        "--to",
+        "2001",
+        "--format",
+        "parquet",
+        "-o",
+        str(target),
+    )
+    assert code == 0, err
+    df = pd.read_parquet(target)
+    assert list(df.columns) == TIDY and len(df) > 0
+    assert not list(target.parent.glob(".*.tmp"))  # the atomic write left no temp file
+
+
+def test_indicators_dots_source() -> None:
+    code, out, _ = invoke(
+        "indicators",
+        "CHN",
+        "RUS",
+        "--from",
+        "2019",
+        "--to",
+        "2019",
+        "--only",
+        "trade_total",
+        "--trade-source",
+        "dots",
+        "--format",
+        "csv",
+    )
+    assert code == 0
+    df = pd.read_csv(io.StringIO(out))
+    assert df["value"].iloc[0] == pytest.approx(109_742, abs=1)  # MANIFEST: China reports
+    assert df["source"].iloc[0].startswith("IMF DOTS")
+
+
+@pytest.mark.parametrize("pair", [("USA", "CHN"), ("IND", "RUS")])
+def test_other_pairs(pair: tuple[str, str]) -> None:
+    code, out, _ = invoke("indicators", *pair, "--format", "csv")
+    assert code == 0
+    df = pd.read_csv(io.StringIO(out))
+    assert set(df["year"]) == set(range(1992, 2021))
+
+
+def test_usa_india_trade_is_na_with_a_note() -> None:
+    code, out, err = invoke("indicators", "usa", "ind", "--only", "trade", "--format", "csv")
+    assert code == 0
+    assert pd.read_csv(io.StringIO(out))["value"].isna().all()
+    assert "USA-IND" in err and "not 0" in err
+
+
+def test_dyad_years_directed_csv(tmp_path: Path) -> None:
+    target = tmp_path / "dy.csv"
+    code, _, _ = invoke(
+        "dyad-years",
+        "RUS",
+        "CHN",
+        "--from",
+        "2010",
+        "--to",
+        "2012",
+        "--directed",
+        "--format",
+        "csv",
+        "-o",
+        str(target),
+    )
+    assert code == 0
+    df = pd.read_csv(target)
+    assert len(df) == 6 and list(df.columns[:3]) == ["a", "b", "year"]
+    assert set(zip(df.a, df.b, strict=True)) == {("RUS", "CHN"), ("CHN", "RUS")}
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_dyad_years_other_formats(fmt: str) -> None:
+    code, out, _ = invoke(
+        "dyad-years", "RUS", "CHN", "--from", "2010", "--to", "2010", "--format", fmt
+    )
+    assert code == 0 and "cinc" in out
+
+
+def test_unga_agreement(tmp_path: Path) -> None:
+    code, out, _ = invoke("unga", "agreement", "--year", "2010", "--format", "csv")
+    assert code == 0
+    df = pd.read_csv(io.StringIO(out))
+    assert list(df.columns) == ["year", "iso3_a", "iso3_b", "n", "same_vote", "kappa"]
+    row = df[(df.iso3_a == "CHN") & (df.iso3_b == "RUS")].iloc[0]
+    assert row["same_vote"] == pytest.approx(0.744, abs=0.0005)
+    code, out, _ = invoke("unga", "agreement", "--year", "2019")
+    assert code == 0 and "UNGA agreement, 2019" in out
+
+
+@pytest.mark.parametrize("fmt", ["json", "parquet"])
+def test_unga_agreement_json_and_parquet(tmp_path: Path, fmt: str) -> None:
+    target = tmp_path / f"agreement.{fmt}"
+    code, _, err = invoke("unga", "agreement", "--year", "2000", "--format", fmt, "-o", str(target))
+    assert code == 0, err
+    df = pd.read_json(target) if fmt == "json" else pd.read_parquet(target)
+    row = df[(df.iso3_a == "CHN") & (df.iso3_b == "RUS")].iloc[0]
+    assert row["n"] == 75 and row["same_vote"] == pytest.approx(0.747, abs=0.0005)
+
+
+def test_dyad_years_parquet(tmp_path: Path) -> None:
+    target = tmp_path / "dy.parquet"
+    code, _, _ = invoke(
+        "dyad-years",
+        "USA",
+        "CHN",
+        "--from",
+        "2000",
+        "--to",
+        "2001",
+        "--format",
+        "parquet",
+        "-o",
+        str(target),
+    )
+    assert code == 0
+    df = pd.read_parquet(target)
+    assert len(df) == 2 and "trade_share_a" in df.columns
+
+
+def test_unga_agreement_year_without_votes() -> None:
+    code, _, err = invoke("unga", "agreement", "--year", "1900")
+    assert code != 0 and "no UNGA roll call" in err
+
+
+def test_user_store(tmp_path: Path) -> None:
+    """A user store holding only NMC: CINC comes from it, everything else is NA + note."""
+    path = tmp_path / "user.duckdb"
+    nmc = vendored_store().table("nmc")
+    with Store(path) as s:
+        s.con.register("_nmc", nmc)
+        s.con.execute("CREATE TABLE nmc AS SELECT * FROM _nmc")
+    code, out, err = invoke(
+        "indicators",
+        "RUS",
+        "CHN",
+        "--from",
+        "2010",
+        "--to",
+        "2010",
+        "--store",
+        str(path),
+        "--format",
+        "csv",
+    )
+    assert code == 0, err
+    df = pd.read_csv(io.StringIO(out)).set_index("indicator")
+    assert df.loc["cinc_a", "value"] == pytest.approx(0.0391, abs=0.00005)
+    assert df.drop(index=["cinc_a", "cinc_b", "cinc_ratio_b_a"])["value"].isna().all()
+    assert "no table" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("indicators", "RUS", "Atlantis"), "unknown country"),
+        (("indicators", "RUS", "CHN", "--only", "trad"), "unknown indicator or family"),
+        (("indicators", "RUS", "CHN", "--store", "/nonexistent/x.duckdb"), "no such store"),
+        (("dyad-years", "RUS", "RUS"), "two different states"),
+    ],
+)
+def test_errors_exit_2_with_a_message(args: tuple[str, ...], message: str) -> None:
+    code, _, err = invoke(*args)
+    assert code == 2
+    assert message in err.replace("\n", " ")
