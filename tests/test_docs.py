@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-import click
 import pytest
 import typer.main
 
@@ -14,16 +14,14 @@ from dyadscope.cli import app
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
-def _commands(
-    group: click.Command, prefix: str = "dyadscope"
-) -> Iterator[tuple[str, click.Command]]:
-    if isinstance(group, click.Group):
-        for name, cmd in group.commands.items():
-            path = f"{prefix} {name}"
-            if isinstance(cmd, click.Group):
-                yield from _commands(cmd, path)
-            else:
-                yield path, cmd
+def _commands(group: Any, prefix: str = "dyadscope") -> Iterator[tuple[str, Any]]:
+    # Typer ships its own copy of click, so test for groups by shape, not by class.
+    for name, cmd in getattr(group, "commands", {}).items():
+        path = f"{prefix} {name}"
+        if hasattr(cmd, "commands"):
+            yield from _commands(cmd, path)
+        else:
+            yield path, cmd
 
 
 COMMANDS = sorted(_commands(typer.main.get_command(app)), key=lambda kv: kv[0])
@@ -31,14 +29,14 @@ COMMANDS = sorted(_commands(typer.main.get_command(app)), key=lambda kv: kv[0])
 
 def test_there_are_commands() -> None:
     names = {path for path, _ in COMMANDS}
-    assert {"dyadscope brief", "dyadscope case validate"} <= names
+    assert {"dyadscope brief", "dyadscope case validate", "dyadscope data list"} <= names
 
 
 @pytest.mark.parametrize(("path", "cmd"), COMMANDS, ids=[p for p, _ in COMMANDS])
-def test_command_has_help(path: str, cmd: click.Command) -> None:
+def test_command_has_help(path: str, cmd: Any) -> None:
     assert (cmd.help or "").strip(), f"{path} has no help text"
     for param in cmd.params:
-        if isinstance(param, click.Option):
+        if param.param_type_name == "option":
             assert (param.help or "").strip(), f"{path} option {param.opts} has no help text"
 
 

@@ -23,14 +23,14 @@ def assemble(
     on_step: StepCallback,
 ) -> dict[str, Any]:
     """Compute everything the brief shows; return the template's arguments."""
-    from dyadscope.case import find_case, load_case
+    from dyadscope.case import find_case
     from dyadscope.data.countries import resolve
     from dyadscope.data.store import vendored_store
     from dyadscope.indicators import compute
 
     a, b = resolve(a), resolve(b)
     on_step("case")
-    case = load_case(case_path) if case_path else find_case(a, b)
+    case = find_case(a, b, path=case_path)
     end = options.end or dt.date.today().year
     sections: list[Section] = [
         case_sections.summary_section(case),
@@ -41,14 +41,24 @@ def assemble(
     on_step("indicators")
     store = vendored_store()
     tidy = compute(store, a, b, options.start, end)
+    # COW trade stops in 2014; IMF DOTS (where the extract covers the pair) goes further.
+    dots = compute(store, a, b, options.start, end, only=["trade"], trade_source="dots")
+    dots = dots[dots["indicator"] == "trade_total"].assign(indicator="trade_total_dots")
+    tidy = pd.concat([tidy, dots], ignore_index=True)
     tidy_periods = compute(store, a, b, options.start, end, only=["arms"], periods=5)
     claims = list(getattr(case, "claims", []) or [])
     sections.append(indicators_section(tidy, tidy_periods, a, b, claims))
     cards = indicator_cards(tidy, a, b)
 
+    on_step("events")
+    from dyadscope.events.summary import events_overview
+    from dyadscope.report.sections.events import events_section
+
+    sections.append(events_section(events_overview(options.events_store, a, b), a, b))
+
     from dyadscope.report.sections.sources import sources_section
 
-    sections.append(sources_section(case, tidy))
+    sections.append(sources_section(case))
     names = {x.iso3: x.name for x in case.actors}
     return {
         "title": f"{names.get(a, a)}–{names.get(b, b)}: a dyadscope brief",

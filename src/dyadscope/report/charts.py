@@ -9,8 +9,8 @@ because Plotly renders a subset of HTML tags in labels and hover text.
 from __future__ import annotations
 
 import html
-import math
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 import networkx as nx
@@ -122,6 +122,7 @@ def line_chart(
                 mode="markers+text",
                 text=[esc(m.get("label", "")) for m in markers],
                 textposition="top center",
+                cliponaxis=False,
                 hovertext=[esc(m.get("hover", "")) for m in markers],
                 hoverinfo="text",
                 marker={
@@ -143,21 +144,21 @@ def line_chart(
 
 
 def network_chart(
-    nodes: pd.DataFrame, edges: pd.DataFrame, *, chart_id: str, height: int = 720, seed: int = 7
+    nodes: pd.DataFrame, edges: pd.DataFrame, *, chart_id: str, height: int | None = None
 ) -> str:
     """An interactive factor map.
 
     ``nodes``: id, label, kind, summary.  ``edges``: source, target, weight, low, high.
     Nodes are coloured by kind; edges are green (positive) or red (negative) with a
     width proportional to |weight| and an arrow head; hovering a node or an edge's
-    midpoint shows its text.  The layout is seeded, so the picture is reproducible.
+    midpoint shows its text.  The layout is deterministic (no random seed needed).
     """
     graph = nx.DiGraph()
     for row in nodes.itertuples(index=False):
         graph.add_node(row.id, kind=row.kind)
     for row in edges.itertuples(index=False):
         graph.add_edge(row.source, row.target, weight=abs(float(row.weight)))
-    pos = _layered_layout(graph, nodes, seed=seed)
+    pos = _layered_layout(graph, nodes)
     fig = go.Figure()
     mid_x, mid_y, mid_text = [], [], []
     for row in edges.itertuples(index=False):
@@ -191,9 +192,9 @@ def network_chart(
                 y=[pos[i][1] for i in sub["id"]],
                 mode="markers+text",
                 name=kind.replace("_", " "),
-                text=[esc(_short(lbl)) for lbl in sub["label"]],
+                text=[esc(_short(lbl, 20)) for lbl in sub["label"]],
                 textposition="bottom center",
-                textfont={"size": 10},
+                textfont={"size": 9},
                 hovertext=[
                     f"<b>{esc(r.label)}</b> ({esc(r.kind)})<br>{esc(_wrap(r.summary))}"
                     for r in sub.itertuples(index=False)
@@ -202,53 +203,54 @@ def network_chart(
                 marker={"size": 13, "color": colour, "line": {"width": 1, "color": "white"}},
             )
         )
+    tallest = max(Counter(round(x) for x, _ in pos.values()).values(), default=1)
     fig.update_layout(
-        height=height,
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        height=height or max(640, 40 * tallest),
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
         font={"family": _FONT, "size": 12},
         paper_bgcolor="white",
         plot_bgcolor="white",
         hovermode="closest",
         dragmode="pan",
-        legend={"orientation": "h", "y": 1.02, "x": 0},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
+        modebar={"orientation": "v"},
     )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return to_fragment(fig, chart_id)
 
 
-#: Left-to-right order of kinds in the factor map: causes on the left, outcomes right.
-_KIND_COLUMN = {
-    "context": 0,
-    "driver": 1,
-    "lever": 1,
-    "key_variable": 2,
-    "limitation": 2,
-    "friction": 3,
-    "outcome": 4,
-}
+def _layered_layout(graph: nx.DiGraph, nodes: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """Columns by causal depth, so causes read left to right and outcomes sit on the right.
 
-
-def _layered_layout(
-    graph: nx.DiGraph, nodes: pd.DataFrame, *, seed: int
-) -> dict[str, tuple[float, float]]:
-    """A force layout constrained to columns by kind, so causes read left to right."""
-    fixed_x = {
-        row.id: float(_KIND_COLUMN.get(row.kind, 2)) for row in nodes.itertuples(index=False)
+    Feedback loops are collapsed (strongly connected components) so the graph is a DAG;
+    each node's column is its topological generation, outcomes are moved to a last column
+    of their own, and nodes within a column are ordered by the mean height of their
+    predecessors (one barycentre sweep), which removes most crossings.
+    """
+    cond = nx.condensation(graph)
+    member_of = cond.graph["mapping"]
+    generation = {
+        scc: depth for depth, gen in enumerate(nx.topological_generations(cond)) for scc in gen
     }
-    rng = np.random.default_rng(seed)
-    init = {n: (fixed_x[n], float(rng.uniform(-1, 1))) for n in graph.nodes}
-    pos = nx.spring_layout(graph.to_undirected(), pos=init, seed=seed, k=0.9, iterations=60)
-    # Keep the kind columns; spread nodes of one column evenly by their spring-layout order.
-    out: dict[str, tuple[float, float]] = {}
-    for col in sorted(set(fixed_x.values())):
-        members = sorted((n for n in graph.nodes if fixed_x[n] == col), key=lambda n: pos[n][1])
+    layer = {n: generation[member_of[n]] for n in graph.nodes}
+    outcomes = set(nodes.loc[nodes["kind"] == "outcome", "id"])
+    last = max((layer[n] for n in graph.nodes if n not in outcomes), default=0) + 1
+    layer |= {n: last for n in outcomes}
+    pos: dict[str, tuple[float, float]] = {}
+    for col in range(last + 1):
+        members = [n for n in graph.nodes if layer[n] == col]
+        members.sort(key=lambda n: _barycentre(graph, n, pos))
         count = len(members)
         for k, n in enumerate(members):
-            y = 0.0 if count == 1 else -1 + 2 * k / (count - 1)
-            jitter = 0.18 * math.sin(k * 1.7)
-            out[n] = (col + jitter, y)
-    return out
+            y = 0.0 if count == 1 else 1 - 2 * k / (count - 1)
+            pos[n] = (col + 0.28 * ((k % 2) - 0.5) * (count > 10), y)
+    return pos
+
+
+def _barycentre(graph: nx.DiGraph, node: str, pos: dict[str, tuple[float, float]]) -> float:
+    ys = [pos[p][1] for p in graph.predecessors(node) if p in pos]
+    return -sum(ys) / len(ys) if ys else 0.0
 
 
 def _short(label: str, width: int = 22) -> str:

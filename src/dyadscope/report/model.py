@@ -41,6 +41,7 @@ class Table:
     columns: list[str]
     rows: list[list[str]]
     caption: str | None = None
+    title: str | None = None
     kind: Literal["table"] = "table"
 
     @classmethod

@@ -140,7 +140,7 @@ def factors_section(case: Any) -> Section:
                     "indicator",
                 ],
                 rows=rows,
-                caption=f"{title}: {len(members)} factors.",
+                title=f"{title} ({len(members)})",
             )
         )
     return section

@@ -39,7 +39,10 @@ def families(a: str, b: str) -> list[Family]:
         Family(
             "trade_total",
             "Bilateral trade",
-            {"trade_total": f"{a}–{b} trade, US$ bn (current)"},
+            {
+                "trade_total": f"{a}–{b} trade, US$ bn (COW)",
+                "trade_total_dots": f"{a}–{b} goods trade, US$ bn (IMF DOTS)",
+            },
             "US$ bn",
             scale=1e-3,
         ),
@@ -90,9 +93,9 @@ def indicators_section(
 ) -> Section:
     """Build the section from the tidy indicator frames (yearly and by period).
 
-    ``claims`` are figures quoted in the case's documents (``indicator``, ``year``,
-    ``value``, ``doc``, ``lines``, ``label``); they are drawn beside the data with
-    their citation so a reader can check the essay against the dataset.
+    ``claims`` are figures quoted in the case's documents (:class:`dyadscope.case.Claim`);
+    they are drawn beside the data with their citation so a reader can check the
+    essay against the dataset.
     """
     section = Section(
         "indicators",
@@ -123,7 +126,7 @@ def indicators_section(
                 "x": c.year,
                 "y": c.value * fam.scale if fam.scale != 1 else c.value,
                 "label": c.label,
-                "hover": f"{c.label}: {c.doc}:{c.lines}",
+                "hover": f"{c.label}: {_cite(c)}",
             }
             for c in claims
             if c.indicator in fam.series
@@ -145,7 +148,7 @@ def indicators_section(
                 source_note=provenance_note(sub, cols)
                 + (
                     " Diamonds: figures quoted in the case documents ("
-                    + "; ".join(f"{c.doc}:{c.lines}" for c in claims if c.indicator in fam.series)
+                    + "; ".join(_cite(c) for c in claims if c.indicator in fam.series)
                     + ")."
                     if markers
                     else ""
@@ -154,6 +157,10 @@ def indicators_section(
             )
         )
     return section
+
+
+def _cite(claim: Any) -> str:
+    return ", ".join(f"{e.doc}:{e.lines}" for e in claim.evidence)
 
 
 def _trim(wide: pd.DataFrame, cols: Sequence[str]) -> pd.DataFrame:

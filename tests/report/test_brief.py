@@ -1,0 +1,98 @@
+"""The brief: structure, escaping, offline self-containment, atomic writes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from dyadscope.cli import app
+from dyadscope.errors import UnknownCase
+from dyadscope.report.brief import BriefOptions, build_brief
+
+FIXTURES = Path(__file__).resolve().parent.parent / "case" / "fixtures"
+SECTIONS = ["summary", "factor-map", "factors", "experts", "indicators", "sources"]
+FAST = BriefOptions(draws=500, sobol_n=64, seed=3)
+
+
+@pytest.fixture(scope="module")
+def brief_html(tmp_path_factory: pytest.TempPathFactory) -> str:
+    out = tmp_path_factory.mktemp("brief") / "brief.html"
+    path = build_brief("rus", "CHN", output=out, options=FAST)
+    assert path == out
+    return out.read_text(encoding="utf-8")
+
+
+def test_brief_has_every_section(brief_html: str) -> None:
+    for section in SECTIONS:
+        assert f'<section id="{section}">' in brief_html, section
+        assert f'href="#{section}"' in brief_html, f"{section} missing from the contents"
+
+
+def test_brief_charts_and_downloads(brief_html: str) -> None:
+    for chart in ["factor-map", "ind-capability", "ind-trade-share", "ind-unga"]:
+        assert f'id="chart-{chart}"' in brief_html, chart
+    assert brief_html.count('class="dl" download=') >= 4
+    assert "data:text/csv;base64," in brief_html
+
+
+def test_brief_cites_documents_and_datasets(brief_html: str) -> None:
+    assert re.search(r"001_1533d69b6b02255c\.txt:\d+(-\d+)?", brief_html)
+    for dataset in ["COW NMC v7.0", "COW Trade v4.0", "SIPRI"]:
+        assert dataset in brief_html, dataset
+
+
+def test_brief_is_self_contained(brief_html: str) -> None:
+    """Nothing is fetched when the file is opened: no external script, style, image or font."""
+    assert not re.search(r"<(script|img|iframe)[^>]+src=", brief_html)
+    assert not re.search(r"<link[^>]+href=", brief_html)
+    assert "@import" not in brief_html
+    assert "Plotly" in brief_html[:6_000_000]  # plotly.js is inlined
+
+
+def _case_with_label(tmp_path: Path, label: str) -> Path:
+    data = yaml.safe_load((FIXTURES / "minimal.yaml").read_text(encoding="utf-8"))
+    data["factors"][0]["label"] = label
+    data["summary"] = f"Summary mentioning {label}"
+    path = tmp_path / "case.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_script_in_a_label_is_inert(tmp_path: Path) -> None:
+    evil = "<script>alert('x')</script><img src=x onerror=alert(1)>"
+    case = _case_with_label(tmp_path, evil)
+    out = tmp_path / "brief.html"
+    build_brief("ARG", "BRA", case_path=case, output=out, options=FAST)
+    html = out.read_text(encoding="utf-8")
+    assert "<script>alert(" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;alert(" in html
+
+
+def test_unknown_pair_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "brief.html"
+    with pytest.raises(UnknownCase, match="RUS"):
+        build_brief("USA", "FRA", output=out, options=FAST)
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_brief_unknown_pair() -> None:
+    result = CliRunner().invoke(app, ["brief", "usa", "fra"])
+    assert result.exit_code == 2
+    assert "russia_china" in result.output
+
+
+def test_cli_brief_writes_file(tmp_path: Path) -> None:
+    out = tmp_path / "b.html"
+    case = FIXTURES / "minimal.yaml"
+    result = CliRunner().invoke(
+        app, ["brief", "ARG", "BRA", "--case", str(case), "-o", str(out), "--draws", "200"]
+    )
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 1_000_000
+    assert (out.stat().st_mode & 0o777) != 0o600
