@@ -1,9 +1,227 @@
-"""CLI commands: scenario (to be filled in)."""
+"""CLI commands: ``dyadscope scenario list | run | sensitivity``.
+
+Each handler parses its options, calls one function of :mod:`dyadscope.scenario`
+and prints.  Progress goes to standard error, so ``--format json`` output on standard
+output stays clean for pipes.
+"""
 
 from __future__ import annotations
 
+import enum
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from dyadscope._io import atomic_write_text
+from dyadscope.case import find_case
+from dyadscope.cli._common import OutputFormat, console, emit_frame, err_console, handle_errors
+from dyadscope.scenario.library import CASE_MAX_ITER
+
+scenario_app = typer.Typer(
+    help="Run the case's fuzzy cognitive map: scenario library, Monte Carlo, Sobol sensitivity.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+
+A_ARG = typer.Argument(..., metavar="A", help="First state of the pair (ISO3, any case), e.g. RUS.")
+B_ARG = typer.Argument(
+    ..., metavar="B", help="Second state of the pair (ISO3, any case), e.g. CHN."
+)
+CASE_OPT = typer.Option(
+    None, "--case", help="Use this case file instead of the shipped case for the pair."
+)
+SCENARIO_OPT = typer.Option(
+    "baseline", "--scenario", "-s", help="Scenario id (see `dyadscope scenario list`)."
+)
+FORMAT_OPT = typer.Option(OutputFormat.table, "--format", "-f", help="Output format.")
+OUTPUT_OPT = typer.Option(None, "--output", "-o", help="Write to this file (atomically).")
+SEED_OPT = typer.Option(1, "--seed", help="Random seed; the same seed gives the same numbers.")
+RULE_OPT = typer.Option(
+    "modified_kosko", "--rule", help="Update rule: kosko, modified_kosko or rescaled."
+)
+TRANSFER_OPT = typer.Option(
+    "tanh", "--transfer", help="Transfer function: tanh, sigmoid, bivalent or trivalent."
+)
+LAMBDA_OPT = typer.Option(1.0, "--lambda", help="Steepness λ of the transfer function.")
+ITER_OPT = typer.Option(
+    CASE_MAX_ITER, "--iterations", min=1, help="Most update steps a draw may take."
+)
+
+
+class DistributionOption(enum.StrEnum):
+    """How link weights are drawn from their intervals."""
+
+    uniform = "uniform"
+    triangular = "triangular"
+    beta = "beta"
+
+
+class ParamsOption(enum.StrEnum):
+    """Which inputs the Sobol analysis varies."""
+
+    links = "links"
+    levers = "levers"
+    both = "both"
+
+
+def _print_json(payload: dict[str, Any], output: Path | None) -> None:
+    text = json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        atomic_write_text(output, text)
+
+
+@scenario_app.command("list")
+@handle_errors
+def list_(
+    a: str = A_ARG,
+    b: str = B_ARG,
+    case_path: Path | None = CASE_OPT,
+    fmt: OutputFormat = FORMAT_OPT,
+    output: Path | None = OUTPUT_OPT,
+) -> None:
+    """List the case's scenarios: id, label, clamped levers, rationale and evidence."""
+    from dyadscope.scenario import list_scenarios
+
+    frame = list_scenarios(find_case(a, b, path=case_path))
+    emit_frame(frame, fmt, output, title="Scenario library")
+
+
+def _interval_table(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "outcome": frame["outcome"],
+            "label": frame["label"],
+            "probability": frame["probability"].map(lambda p: f"{p:.2%}"),
+            "95% interval": [
+                f"{lo:.2%} – {hi:.2%}"
+                for lo, hi in zip(frame["ci_low"], frame["ci_high"], strict=True)
+            ],
+            "draws": frame["count"],
+        }
+    )
+
+
+@scenario_app.command("run")
+@handle_errors
+def run(
+    a: str = A_ARG,
+    b: str = B_ARG,
+    scenario: str = SCENARIO_OPT,
+    draws: int = typer.Option(10_000, "--draws", "-n", min=1, help="Monte Carlo draws."),
+    seed: int = SEED_OPT,
+    distribution: DistributionOption = typer.Option(
+        DistributionOption.uniform, "--distribution", help="How weights are drawn."
+    ),
+    rule: str = RULE_OPT,
+    transfer: str = TRANSFER_OPT,
+    lam: float = LAMBDA_OPT,
+    iterations: int = ITER_OPT,
+    case_path: Path | None = CASE_OPT,
+    fmt: OutputFormat = FORMAT_OPT,
+    output: Path | None = OUTPUT_OPT,
+) -> None:
+    """Outcome probabilities of one scenario, with 95% Wilson intervals.
+
+    Every uncertain link weight is drawn from its interval, the map is run with the
+    scenario's levers clamped, and each draw is counted for the outcome that ends most
+    active; ties, limit cycles and unsettled draws are counted apart.
+    """
+    from dyadscope.scenario import run_scenario
+
+    case = find_case(a, b, path=case_path)
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(f"{scenario}: drawing maps", total=draws)
+        result = run_scenario(
+            case,
+            scenario,
+            draws=draws,
+            seed=seed,
+            distribution=distribution.value,
+            rule=rule,
+            transfer=transfer,
+            lam=lam,
+            max_iter=iterations,
+            progress=lambda done, _total: bar.update(task, completed=done),
+        )
+    if fmt is OutputFormat.json:
+        _print_json(result.to_dict(), output)
+        return
+    if fmt is not OutputFormat.table or output is not None:
+        emit_frame(result.frame, fmt, output)
+        return
+    title = f"{result.scenario.label} ({result.scenario.id}) — case {result.case_id}"
+    emit_frame(_interval_table(result.frame), fmt, None, title=title)
+    console.print(result.summary(), markup=False, highlight=False)
+
+
+@scenario_app.command("sensitivity")
+@handle_errors
+def sensitivity(
+    a: str = A_ARG,
+    b: str = B_ARG,
+    scenario: str = SCENARIO_OPT,
+    n: int = typer.Option(
+        1024, "--n", help="Base sample size (a power of two); runs = n × (inputs + 2)."
+    ),
+    params: ParamsOption = typer.Option(
+        ParamsOption.links, "--params", help="Vary link weights, lever levels or both."
+    ),
+    top: int = typer.Option(15, "--top", min=1, help="Inputs shown per outcome, by total effect."),
+    seed: int = SEED_OPT,
+    rule: str = RULE_OPT,
+    transfer: str = TRANSFER_OPT,
+    lam: float = LAMBDA_OPT,
+    iterations: int = ITER_OPT,
+    case_path: Path | None = CASE_OPT,
+    fmt: OutputFormat = FORMAT_OPT,
+    output: Path | None = OUTPUT_OPT,
+) -> None:
+    """Sobol indices (S1, ST) of each outcome's final level, ranked by total effect."""
+    from dyadscope.scenario import sobol_indices
+
+    case = find_case(a, b, path=case_path)
+    with err_console.status(f"Sobol analysis of {scenario} (n={n})", spinner="dots"):
+        result = sobol_indices(
+            case,
+            scenario,
+            n=n,
+            seed=seed,
+            params=params.value,  # type: ignore[arg-type]
+            top=top,
+            rule=rule,
+            transfer=transfer,
+            lam=lam,
+            max_iter=iterations,
+        )
+    if fmt is OutputFormat.json:
+        _print_json(result.to_dict(), output)
+        return
+    title = (
+        f"Sobol indices — {result.scenario_id}, case {result.case_id} "
+        f"({result.evaluations:,} model runs)"
+    )
+    frame = result.frame
+    if fmt is OutputFormat.table and output is None:
+        frame = frame[["outcome", "rank", "label", "kind", "S1", "ST", "ST_conf"]].rename(
+            columns={"label": "input", "ST_conf": "ST ±"}
+        )
+    emit_frame(frame, fmt, output, title=title)
 
 
 def register(app: typer.Typer) -> None:
     """Add the scenario commands to the main app."""
+    app.add_typer(scenario_app, name="scenario")

@@ -1,0 +1,92 @@
+"""The data behind the brief's scenarios section: one call, plain frames, no HTML.
+
+The report renders; this module only runs the engine: outcome probabilities with
+intervals for every scenario of the case, how many draws settled, and Sobol indices
+for the outcome that leads the baseline (the tornado chart), with the assumptions
+the brief must state beside them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from dyadscope.scenario.library import BASELINE, scenario_ids
+from dyadscope.scenario.montecarlo import run_scenario
+from dyadscope.scenario.sensitivity import sobol_indices
+
+
+@dataclass
+class ScenarioSection:
+    """What the brief's scenarios section shows.
+
+    ``probabilities``: scenario, scenario_label, outcome, label, category, count,
+    probability, ci_low, ci_high (one row per scenario and category).
+    ``convergence``: scenario, settled (share at a fixed point), limit_cycle,
+    no_convergence, mean_steps.  ``tornado``: the top inputs for ``tornado_outcome``
+    under ``tornado_scenario`` — parameter, label, kind, S1, S1_conf, ST, ST_conf.
+    """
+
+    probabilities: pd.DataFrame
+    convergence: pd.DataFrame
+    tornado: pd.DataFrame
+    tornado_outcome: str
+    tornado_scenario: str
+    settings: dict[str, Any]
+    assumptions: list[str] = field(default_factory=list)
+
+
+def scenario_section(
+    case: Any,
+    *,
+    draws: int = 20_000,
+    seed: int = 1,
+    sobol_n: int = 256,
+    sobol_scenario: str = BASELINE,
+    top: int = 12,
+    **options: Any,
+) -> ScenarioSection:
+    """Run every scenario of ``case`` and the Sobol analysis the brief needs.
+
+    ``options`` (rule, transfer, lam, max_iter, …) apply to both the Monte Carlo
+    runs and the Sobol analysis, so the two describe the same model.
+
+    >>> from dyadscope.case import load_case  # doctest: +SKIP
+    >>> sec = scenario_section(load_case(), draws=5_000, sobol_n=128)  # doctest: +SKIP
+    >>> sec.probabilities.scenario.nunique()  # doctest: +SKIP
+    7
+    """
+    frames, conv_rows, results = [], [], {}
+    for sid in scenario_ids(case):
+        res = run_scenario(case, sid, draws=draws, seed=seed, **options)
+        results[sid] = res
+        frame = res.probabilities.copy()
+        frame.insert(0, "scenario_label", res.scenario.label)
+        frame.insert(0, "scenario", sid)
+        frames.append(frame)
+        conv = res.convergence.set_index("status")
+        conv_rows.append(
+            {
+                "scenario": sid,
+                "settled": float(conv.loc["fixed_point", "share"]),
+                "limit_cycle": float(conv.loc["limit_cycle", "share"]),
+                "no_convergence": float(conv.loc["no_convergence", "share"]),
+                "mean_steps": float(conv.loc["fixed_point", "mean_steps"]),
+            }
+        )
+    anchor = results.get(sobol_scenario) or results[next(iter(results))]
+    outcomes = anchor.probabilities[anchor.probabilities["category"] == "outcome"]
+    leader = str(outcomes.sort_values("probability", ascending=False)["outcome"].iloc[0])
+    sob = sobol_indices(case, anchor.scenario.id, n=sobol_n, seed=seed, top=top, **options)
+    tornado = sob.frame[sob.frame["outcome"] == leader].drop(columns=["outcome", "rank"])
+    return ScenarioSection(
+        probabilities=pd.concat(frames, ignore_index=True),
+        convergence=pd.DataFrame(conv_rows),
+        tornado=tornado.reset_index(drop=True),
+        tornado_outcome=leader,
+        tornado_scenario=anchor.scenario.id,
+        settings={**anchor.settings, "sobol_n": sobol_n},
+        assumptions=[*anchor.assumptions, *sob.assumptions],
+    )

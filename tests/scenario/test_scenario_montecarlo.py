@@ -1,0 +1,173 @@
+"""Monte Carlo runs: reproducible, independent of chunking, and right where the answer is known."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from dyadscope.case import Case
+from dyadscope.errors import InputError
+from dyadscope.scenario import (
+    FCM,
+    UnknownScenario,
+    classify,
+    draw_link_values,
+    fcm_from_case,
+    initial_state,
+    list_scenarios,
+    monte_carlo,
+    run_library,
+    run_scenario,
+    sample_weights,
+    wilson_intervals,
+)
+
+
+def _case_like_map() -> FCM:
+    """Eight nodes: a driver and a lever feeding a loop of key variables and two outcomes."""
+    rng = np.random.default_rng(11)
+    n = 8
+    kinds = ["driver", "lever", "key_variable", "key_variable", "friction", "context"]
+    kinds += ["outcome", "outcome"]
+    W = rng.uniform(-0.8, 0.8, (n, n)) * (rng.random((n, n)) < 0.5)
+    W[:, :2] = 0.0
+    W[6:, :] = 0.0
+    W[0, 6], W[1, 7] = 0.6, -0.4
+    width = np.where(W != 0, 0.2, 0.0)
+    return FCM([f"f{i}" for i in range(n)], kinds, W, W - width, W + width)
+
+
+def test_same_seed_same_numbers_other_seed_other_numbers() -> None:
+    m = _case_like_map()
+    start = initial_state(m)
+    a = monte_carlo(m, 3000, seed=5, initial=start, keep_states=True)
+    b = monte_carlo(m, 3000, seed=5, initial=start, keep_states=True)
+    c = monte_carlo(m, 3000, seed=6, initial=start, keep_states=True)
+    assert np.array_equal(a.final, b.final) and np.array_equal(a.category, b.category)
+    assert not np.array_equal(a.final, c.final)
+
+
+def test_results_do_not_depend_on_chunks_or_threads() -> None:
+    m = _case_like_map()
+    start = initial_state(m)
+    runs = [
+        monte_carlo(m, 2500, seed=9, initial=start, chunk_size=chunk, workers=w, keep_states=True)
+        for chunk, w in [(1024, 1), (100, 2), (3000, 1), (777, 2)]
+    ]
+    for other in runs[1:]:
+        assert np.array_equal(runs[0].final, other.final)
+        assert np.array_equal(runs[0].status, other.status)
+        assert np.array_equal(runs[0].steps, other.steps)
+
+
+def test_weights_stay_in_their_intervals_and_certain_ones_stay_put() -> None:
+    m = _case_like_map()
+    for dist in ("uniform", "triangular", "beta"):
+        W = sample_weights(m, 0, 2000, seed=2, distribution=dist)
+        assert np.all(m.low - 1e-12 <= W) and np.all(m.high + 1e-12 >= W)
+        assert np.all(W[:, m.W == 0] == 0)
+
+
+def test_pert_mean_is_low_plus_four_modes_plus_high_over_six() -> None:
+    """PERT on [0, 1] with mode 0.1 has mean (0 + 4 * 0.1 + 1) / 6 = 0.2333."""
+    m = FCM(
+        ["a", "b"],
+        ["driver", "outcome"],
+        np.array([[0, 0.1], [0, 0]]),
+        low=np.zeros((2, 2)),
+        high=np.array([[0, 1.0], [0, 0]]),
+    )
+    v = draw_link_values(m, 0, 40_000, seed=4, distribution="beta")
+    assert v.mean() == pytest.approx(1.4 / 6, abs=0.005)
+    with pytest.raises(InputError, match="distribution 'normal'"):
+        draw_link_values(m, 0, 10, distribution="normal")
+
+
+def test_classification_on_hand_made_end_states() -> None:
+    final = np.array([[0.2, 0.9, 0.1], [0.5, 0.5, 0.0], [0.3, 0.1, 0.0], [0.9, 0.0, 0.0]])
+    status = np.array([0, 0, 1, 2], dtype=np.int8)
+    # outcomes are columns 1 and 2: row 0 -> outcome 0 (col 1); row 1: col 1 vs col 2
+    assert classify(final, status, [1, 2]).tolist() == [0, 0, 3, 4]
+    assert classify(final, status, [0, 1]).tolist() == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    ("scenario", "winner"),
+    [("baseline", "cooperation"), ("push", "cooperation"), ("release", "rivalry")],
+)
+@pytest.mark.parametrize("distribution", ["uniform"])
+def test_known_outcome_probabilities(
+    lever_case: Case, scenario: str, winner: str, distribution: str
+) -> None:
+    """Worked by hand for the invented case (Kosko rule, tanh).
+
+    Each outcome is acted on by the lever alone, so after one step
+    cooperation = tanh(p * wc) and rivalry = tanh(p * wr), with p the lever level
+    (0.5 at baseline, +1 pushed, -1 released), wc ~ U[-0.2, 0.6], wr ~ U[-0.6, 0.2].
+    Write wc = -0.2 + 0.8 U1, wr = -0.6 + 0.8 U2: wc - wr = 0.4 + 0.8 (U1 - U2) > 0
+    unless U2 - U1 > 0.5, which has probability 0.5**2 / 2 = 0.125.  So for p > 0
+    cooperation wins with probability 0.875, and for p < 0 rivalry does.
+    """
+    res = run_scenario(lever_case, scenario, draws=20_000, seed=3, rule="kosko")
+    probs = res.frame.set_index("outcome")
+    assert probs.loc[winner, "probability"] == pytest.approx(0.875, abs=0.01)
+    assert probs.loc[winner, "ci_low"] < 0.875 + 0.01 and probs.loc[winner, "ci_high"] > 0.865
+    assert probs.loc[["tie", "limit_cycle", "no_convergence"], "count"].sum() == 0
+    assert probs["count"].sum() == 20_000
+    assert res.assumptions and all(isinstance(a, str) for a in res.assumptions)
+    json.dumps(res.to_dict(), allow_nan=False)
+
+
+def test_wilson_interval_by_hand() -> None:
+    """30 of 100 at 95 %: centre (p + z²/2n)/(1 + z²/n), half-width z/(1 + z²/n) sqrt(...)."""
+    z, n, p = 1.959963984540054, 100, 0.3
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    lo, hi = wilson_intervals(np.array([30]), 100)
+    assert lo[0] == pytest.approx(centre - half, abs=1e-9)
+    assert hi[0] == pytest.approx(centre + half, abs=1e-9)
+
+
+def test_library_and_unknown_scenario(lever_case: Case) -> None:
+    frame = run_library(lever_case, draws=500, seed=1, rule="kosko")
+    assert list(dict.fromkeys(frame.scenario)) == ["baseline", "push", "release"]
+    assert list_scenarios(lever_case).clamps.tolist() == ["(none)", "pressure=+1", "pressure=-1"]
+    with pytest.raises(UnknownScenario, match="Did you mean push"):
+        run_scenario(lever_case, "pushh", draws=10)
+
+
+def test_unsettled_draws_are_reported_not_assigned(lever_case: Case) -> None:
+    """With one step allowed no draw can show it has settled (that needs two)."""
+    res = run_scenario(lever_case, "push", draws=200, rule="kosko", max_iter=1)
+    probs = res.frame.set_index("outcome")
+    assert probs.loc["no_convergence", "count"] == 200
+    assert "Warning" in res.summary()
+
+
+def test_map_built_for_monte_carlo_matches_full_matrices(lever_case: Case) -> None:
+    """The reduced fast path gives what full weight matrices give."""
+    from dyadscope.scenario import FCMSettings, simulate_batch
+
+    m = fcm_from_case(lever_case)
+    start = initial_state(m)
+    settings = FCMSettings(max_iter=50)
+    fast = monte_carlo(m, 300, seed=8, initial=start, settings=settings, keep_states=True,
+                       dtype=np.float64, clamps={0: 1.0})  # fmt: skip
+    W = sample_weights(m, 0, 300, seed=8)
+    slow = simulate_batch(W, start, settings, clamp_idx=[0], clamp_values=[1.0])
+    np.testing.assert_allclose(fast.final, slow.final, atol=1e-12)
+    assert np.array_equal(fast.status, slow.status)
+
+
+def test_brief_section_data(lever_case: Case) -> None:
+    from dyadscope.scenario import scenario_section
+
+    sec = scenario_section(lever_case, draws=1000, sobol_n=64, rule="kosko")
+    assert sec.probabilities.scenario.nunique() == 3
+    assert sec.convergence["settled"].tolist() == [1.0, 1.0, 1.0]
+    assert sec.tornado_outcome == "cooperation"
+    assert sec.tornado.iloc[0]["parameter"] == "link:pressure->cooperation"
+    assert any("Sobol" in a for a in sec.assumptions)
