@@ -56,6 +56,14 @@ def assemble(
 
     sections.append(events_section(events_overview(options.events_store, a, b), a, b))
 
+    on_step("scenarios")
+    from dyadscope.report.sections.scenarios import scenarios_section
+    from dyadscope.scenario.section import scenario_section
+
+    data = scenario_section(case, draws=options.draws, seed=options.seed, sobol_n=options.sobol_n)
+    sections.append(scenarios_section(case, data))
+    cards.append(_scenario_card(data))
+
     from dyadscope.report.sections.sources import sources_section
 
     sections.append(sources_section(case))
@@ -67,6 +75,22 @@ def assemble(
         "sections": sections,
         "cards": cards,
     }
+
+
+def _scenario_card(data: Any) -> Card:
+    """The baseline's most likely outcome, with its probability and interval."""
+    p = data.probabilities
+    base = p[(p["scenario"] == "baseline") & (p["category"] == "outcome")]
+    if base.empty:
+        base = p[p["category"] == "outcome"]
+    if base.empty:
+        return card("Most likely outcome", "NA", "no scenario results")
+    top = base.sort_values("probability").iloc[-1]
+    return card(
+        f"Most likely outcome ({top['scenario']})",
+        f"{top['probability']:.0%}",
+        f"{top['label']} · 95% CI {top['ci_low']:.0%}–{top['ci_high']:.0%}",
+    )
 
 
 def _latest(tidy: pd.DataFrame, indicator: str) -> tuple[float, int, str] | None:

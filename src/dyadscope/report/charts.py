@@ -279,14 +279,14 @@ def interval_bars(
     high: str,
     chart_id: str,
     yaxis_title: str = "probability",
-    height: int = 380,
+    height: int = 440,
 ) -> str:
     """Grouped bars of ``value`` with error bars from ``low`` to ``high``."""
     fig = go.Figure()
     for i, (name, sub) in enumerate(df.groupby(group, sort=False)):
         fig.add_trace(
             go.Bar(
-                x=[esc(c) for c in sub[category]],
+                x=[_wrap(esc(c), 18) for c in sub[category]],
                 y=sub[value],
                 name=esc(name),
                 marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)],
@@ -300,7 +300,13 @@ def interval_bars(
             )
         )
     _layout(fig, height=height, yaxis_title=yaxis_title)
-    fig.update_layout(barmode="group", hovermode="closest")
+    fig.update_layout(
+        barmode="group",
+        hovermode="closest",
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+        margin={"t": 60, "b": 90},
+    )
+    fig.update_xaxes(tickangle=0, tickfont={"size": 11})
     fig.update_yaxes(tickformat=".0%", rangemode="tozero")
     return to_fragment(fig, chart_id)
 

@@ -42,13 +42,21 @@ class Table:
     rows: list[list[str]]
     caption: str | None = None
     title: str | None = None
+    #: Render folded (an HTML <details> element) with the title as its summary.
+    collapsed: bool = False
     kind: Literal["table"] = "table"
 
     @classmethod
-    def from_frame(cls, df: pd.DataFrame, caption: str | None = None, digits: int = 3) -> Table:
+    def from_frame(
+        cls,
+        df: pd.DataFrame,
+        caption: str | None = None,
+        digits: int = 3,
+        title: str | None = None,
+    ) -> Table:
         """Build a table from a frame, formatting numbers and showing NA for missing."""
         rows = [[_cell(v, digits) for v in row] for row in df.itertuples(index=False)]
-        return cls(columns=[str(c) for c in df.columns], rows=rows, caption=caption)
+        return cls(columns=[str(c) for c in df.columns], rows=rows, caption=caption, title=title)
 
 
 @dataclass(frozen=True)

@@ -116,7 +116,7 @@ def factors_section(case: Any) -> Section:
         "factors",
         "Factors by kind",
         lead="Each factor paraphrases what the sources argue and cites the document and lines "
-        "it rests on (stance: supports, contests or mentions).",
+        "it rests on (stance: supports, contests or mentions). Click a kind to unfold it.",
     )
     for kind, title in KIND_TITLES.items():
         members = by_kind.get(kind, [])
@@ -141,6 +141,7 @@ def factors_section(case: Any) -> Section:
                 ],
                 rows=rows,
                 title=f"{title} ({len(members)})",
+                collapsed=True,
             )
         )
     return section
