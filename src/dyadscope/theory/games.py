@@ -1,0 +1,382 @@
+"""The alliance game: an iterated prisoner's dilemma between the two states.
+
+Each state can cooperate (keep the partnership) or defect (exploit it).  With
+payoffs T (temptation), R (reward for mutual cooperation), P (punishment for
+mutual defection) and S (sucker's payoff), the one-shot game is a prisoner's
+dilemma when ``T > R > P > S``; in the repeated game ``2R > T + S`` keeps mutual
+cooperation better than taking turns exploiting each other (Axelrod 1984,
+*The Evolution of Cooperation*).  The thesis likens alliance politics to this
+dilemma (``004_aa016b3768031b75.txt:312-318``).
+
+Under grim trigger (cooperate until the other defects, then defect for ever),
+cooperation is an equilibrium when the discount factor δ (how much the future
+counts) is at least ``δ* = (T - R) / (T - P)`` (Friedman 1971; any game-theory
+text, e.g. Gibbons 1992, ch. 2).  A lower δ* means cooperation is easier to
+sustain.
+
+Payoffs come from the user or from a case (see :func:`payoffs_from_case`); a
+tournament of standard strategies is played with the ``axelrod`` library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from dyadscope.errors import InputError
+from dyadscope.theory._common import TheoryResult
+
+if TYPE_CHECKING:
+    from dyadscope.case import Case
+
+__all__ = [
+    "BASE_PAYOFFS",
+    "KIND_EFFECTS",
+    "GameResult",
+    "InvalidPayoffs",
+    "Payoffs",
+    "alliance_game",
+    "critical_discount",
+    "parse_payoffs",
+    "payoffs_from_case",
+    "tournament",
+]
+
+
+class InvalidPayoffs(InputError):
+    """Payoffs that do not define an iterated prisoner's dilemma."""
+
+
+class Payoffs(NamedTuple):
+    """Prisoner's-dilemma payoffs (T, R, P, S) for the row player."""
+
+    T: float
+    R: float
+    P: float
+    S: float
+
+    def validate(self, where: str = "payoffs") -> Payoffs:
+        """Return self, or raise :class:`InvalidPayoffs` saying which condition fails.
+
+        >>> Payoffs(5, 3, 1, 0).validate()
+        Payoffs(T=5, R=3, P=1, S=0)
+        """
+        t, r, p, s = self
+        if not all(np.isfinite([t, r, p, s])):
+            raise InvalidPayoffs(
+                f"{where} (T, R, P, S) = {tuple(self)}: every payoff must be finite"
+            )
+        if not t > r > p > s:
+            raise InvalidPayoffs(
+                f"{where} (T, R, P, S) = {tuple(self)}: a prisoner's dilemma needs T > R > P > S"
+            )
+        if not 2 * r > t + s:
+            raise InvalidPayoffs(
+                f"{where} (T, R, P, S) = {tuple(self)}: the iterated game needs 2R > T + S "
+                f"({2 * r} <= {t + s}), else alternating exploitation beats cooperation"
+            )
+        return self
+
+
+#: Axelrod's standard payoffs, the neutral starting point for case-derived payoffs.
+BASE_PAYOFFS = Payoffs(5.0, 3.0, 1.0, 0.0)
+
+#: How one unit of a factor kind's mean level moves each payoff (dT, dR, dP, dS).
+#: Drivers raise the reward of cooperating; limitations cap it and make being
+#: exploited costlier; frictions raise the temptation to defect; levers (outside
+#: pressure such as sanctions) make mutual defection costlier.  Other kinds
+#: (key variables, context, outcomes) do not enter the payoffs.
+KIND_EFFECTS: dict[str, tuple[float, float, float, float]] = {
+    "driver": (0.0, 1.0, 0.0, 0.0),
+    "limitation": (0.0, -0.5, 0.0, -0.5),
+    "friction": (1.0, 0.0, 0.0, 0.0),
+    "lever": (0.0, 0.0, -0.5, 0.0),
+}
+#: Starting payoffs for case derivation: with every factor at level 1 they return
+#: :data:`BASE_PAYOFFS` exactly, so a case whose kinds balance keeps δ* = 0.5.
+_CASE_ORIGIN = Payoffs(4.0, 2.5, 1.5, 0.5)
+
+
+def parse_payoffs(text: str) -> Payoffs:
+    """Parse ``"T,R,P,S"`` (e.g. ``"5,3,1,0"``) and validate it.
+
+    >>> parse_payoffs("5,3,1,0")
+    Payoffs(T=5.0, R=3.0, P=1.0, S=0.0)
+    """
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 4:
+        raise InvalidPayoffs(f"--payoffs {text!r}: give four numbers T,R,P,S, e.g. 5,3,1,0")
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        raise InvalidPayoffs(f"--payoffs {text!r}: every payoff must be a number") from None
+    return Payoffs(*values).validate(f"--payoffs {text!r}")
+
+
+def critical_discount(payoffs: Payoffs | tuple[float, float, float, float]) -> float:
+    """Grim-trigger critical discount factor δ* = (T − R) / (T − P).
+
+    For Axelrod's payoffs (5, 3, 1, 0): (5 − 3) / (5 − 1) = 0.5.
+
+    >>> critical_discount((5, 3, 1, 0))
+    0.5
+    """
+    t, r, p, _ = Payoffs(*payoffs).validate()
+    return (t - r) / (t - p)
+
+
+def _kind_levels(case: Case, levels: Mapping[str, float] | None) -> dict[str, float]:
+    """Mean level per factor kind: every factor at 1 unless ``levels`` says otherwise."""
+    known = {f.id for f in case.factors}
+    unknown = sorted(set(levels or {}) - known)
+    if unknown:
+        raise InputError(
+            f"factor levels: unknown factor id(s) {', '.join(unknown)} in case {case.id}"
+        )
+    out: dict[str, float] = {}
+    for kind in KIND_EFFECTS:
+        vals = [float((levels or {}).get(f.id, 1.0)) for f in case.factors if f.kind == kind]
+        out[kind] = float(np.mean(vals)) if vals else 0.0
+    return out
+
+
+def payoffs_from_case(case: Case, levels: Mapping[str, float] | None = None) -> Payoffs:
+    """Payoffs implied by a case's factors at the given levels (default: all at 1).
+
+    Each payoff is ``_CASE_ORIGIN + Σ_kind mean_level(kind) × KIND_EFFECTS[kind]``:
+    the mean level of a kind's factors (so a case with many drivers does not
+    outweigh one with a few strong ones), times that kind's effect.  Levels are in
+    [-1, 1] like a scenario's clamps; ``levels`` maps factor ids to levels.
+    With every factor at 1 the payoffs are (5, 3, 1, 0); raising frictions raises
+    T, raising drivers raises R, raising levers lowers P.
+
+    >>> payoffs_from_case(load_case())  # doctest: +SKIP
+    Payoffs(T=5.0, R=3.0, P=1.0, S=0.0)
+    """
+    kinds = _kind_levels(case, levels)
+    delta = np.zeros(4)
+    for kind, level in kinds.items():
+        delta += level * np.asarray(KIND_EFFECTS[kind])
+    values = np.asarray(_CASE_ORIGIN) + delta
+    return Payoffs(*(round(float(v), 12) for v in values)).validate(f"payoffs from case {case.id}")
+
+
+def payoff_sensitivity(payoffs: Payoffs, step: float = 0.5) -> pd.DataFrame:
+    """How δ* moves when each payoff moves by ±``step`` (others fixed).
+
+    Columns: parameter, value, delta_star_minus, delta_star, delta_star_plus,
+    derivative (∂δ*/∂parameter, exact).  A move that breaks the dilemma gives NA.
+    """
+    t, r, p, _ = payoffs
+    base = critical_discount(payoffs)
+    derivative = {
+        "T": (r - p) / (t - p) ** 2,
+        "R": -1.0 / (t - p),
+        "P": (t - r) / (t - p) ** 2,
+        "S": 0.0,
+    }
+    rows = []
+    for i, name in enumerate(Payoffs._fields):
+        moved = []
+        for sign in (-1, 1):
+            vals = list(payoffs)
+            vals[i] += sign * step
+            moved.append(_safe_delta(Payoffs(*vals)))
+        rows.append((name, payoffs[i], moved[0], base, moved[1], derivative[name]))
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "parameter",
+            "value",
+            "delta_star_minus",
+            "delta_star",
+            "delta_star_plus",
+            "derivative",
+        ],
+    )
+
+
+def factor_sensitivity(case: Case, levels: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """How δ* moves as each factor moves from level -1 to +1 (others as given).
+
+    Columns: factor, kind, label, delta_star_at_minus1, delta_star_at_plus1,
+    change (plus minus minus).  Factors of kinds that do not enter the payoffs are
+    left out; a level that breaks the dilemma gives NA.
+    """
+    rows = []
+    for f in case.factors:
+        if f.kind not in KIND_EFFECTS:
+            continue
+        at = {}
+        for level in (-1.0, 1.0):
+            moved = {**(levels or {}), f.id: level}
+            try:
+                at[level] = critical_discount(payoffs_from_case(case, moved))
+            except InvalidPayoffs:
+                at[level] = np.nan
+        rows.append((f.id, f.kind, f.label, at[-1.0], at[1.0], at[1.0] - at[-1.0]))
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "factor",
+            "kind",
+            "label",
+            "delta_star_at_minus1",
+            "delta_star_at_plus1",
+            "change",
+        ],
+    )
+
+
+def _safe_delta(payoffs: Payoffs) -> float:
+    try:
+        return critical_discount(payoffs)
+    except InvalidPayoffs:
+        return float("nan")
+
+
+#: The strategies of the tournament (axelrod class names): unconditional, reciprocal,
+#: forgiving, grim (Grudger) and random play.
+STRATEGIES: tuple[str, ...] = (
+    "Cooperator",
+    "Defector",
+    "TitForTat",
+    "Grudger",
+    "TitFor2Tats",
+    "GTFT",
+    "WinStayLoseShift",
+    "Random",
+)
+
+
+def tournament(
+    payoffs: Payoffs, *, turns: int = 200, repetitions: int = 5, seed: int = 1
+) -> pd.DataFrame:
+    """A round-robin tournament of :data:`STRATEGIES` under ``payoffs`` (axelrod library).
+
+    Returns one row per strategy, best first: rank, strategy, mean score per turn,
+    median score per turn, wins, cooperation rate.  Seeded, single-process, so the
+    same arguments give the same table.
+    """
+    import axelrod as axl
+
+    if turns < 1 or repetitions < 1:
+        raise InputError(f"--turns ({turns}) and --repetitions ({repetitions}) must be at least 1")
+    players = [getattr(axl, name)() for name in STRATEGIES]
+    t, r, p, s = payoffs
+    game = axl.Game(r=r, s=s, t=t, p=p)
+    tour = axl.Tournament(players, game=game, turns=turns, repetitions=repetitions, seed=seed)
+    res = tour.play(progress_bar=False, processes=None, build_results=True)
+    scores = np.asarray(res.normalised_scores, dtype=float)
+    frame = pd.DataFrame(
+        {
+            "strategy": [str(pl) for pl in players],
+            "mean_score": scores.mean(axis=1),
+            "median_score": np.median(scores, axis=1),
+            "wins": np.asarray(res.wins).sum(axis=1),
+            "cooperation_rate": np.asarray(res.cooperating_rating, dtype=float),
+        }
+    )
+    frame = frame.sort_values(["mean_score", "strategy"], ascending=[False, True], kind="stable")
+    frame.insert(0, "rank", range(1, len(frame) + 1))
+    return frame.reset_index(drop=True)
+
+
+@dataclass
+class GameResult(TheoryResult):
+    """Alliance-game result: payoffs, δ*, its sensitivity, and a tournament.
+
+    * ``sensitivity``: δ* under ±0.5 moves of each payoff (with exact derivative).
+    * ``factors``: δ* as each case factor moves from -1 to +1 (empty without a case).
+    * ``tournament``: strategies ranked by mean score per turn.
+    """
+
+    payoffs: Payoffs = BASE_PAYOFFS
+    delta_star: float = 0.5
+    source: str = "user"
+    turns: int = 200
+    repetitions: int = 5
+    seed: int = 1
+    sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
+    factors: pd.DataFrame = field(default_factory=pd.DataFrame)
+    tournament: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """Tables by name: tournament (main), sensitivity, factors."""
+        return {
+            "tournament": self.tournament,
+            "sensitivity": self.sensitivity,
+            "factors": self.factors,
+        }
+
+    def scalars(self) -> dict[str, Any]:
+        """Payoffs, δ*, where the payoffs came from, and the tournament settings."""
+        return {
+            "payoffs": dict(self.payoffs._asdict()),
+            "delta_star": self.delta_star,
+            "payoff_source": self.source,
+            "turns": self.turns,
+            "repetitions": self.repetitions,
+            "seed": self.seed,
+        }
+
+
+def alliance_game(
+    payoffs: Payoffs | tuple[float, float, float, float] | str | None = None,
+    case: Case | None = None,
+    turns: int = 200,
+    repetitions: int = 5,
+    seed: int = 1,
+    *,
+    levels: Mapping[str, float] | None = None,
+) -> GameResult:
+    """δ*, its sensitivity and a strategy tournament for the given or case-derived payoffs.
+
+    ``payoffs`` wins over ``case``; with neither, Axelrod's (5, 3, 1, 0) is used.
+    ``levels`` sets case factors' levels (e.g. a scenario's clamps).
+
+    >>> alliance_game((5, 3, 1, 0), turns=20, repetitions=1).delta_star
+    0.5
+    """
+    if payoffs is not None:
+        pay = parse_payoffs(payoffs) if isinstance(payoffs, str) else Payoffs(*payoffs).validate()
+        source = "user"
+    elif case is not None:
+        pay = payoffs_from_case(case, levels)
+        source = f"case {case.id}"
+    else:
+        pay, source = BASE_PAYOFFS, "default (Axelrod 1984)"
+    return GameResult(
+        assumptions=_assumptions(source),
+        payoffs=pay,
+        delta_star=critical_discount(pay),
+        source=source,
+        turns=turns,
+        repetitions=repetitions,
+        seed=seed,
+        sensitivity=payoff_sensitivity(pay),
+        factors=factor_sensitivity(case, levels) if case is not None else pd.DataFrame(),
+        tournament=tournament(pay, turns=turns, repetitions=repetitions, seed=seed),
+    )
+
+
+def _assumptions(source: str) -> list[str]:
+    out = [
+        "The relationship is modelled as a symmetric iterated prisoner's dilemma: both states "
+        "rank outcomes the same way and play the same game every round.",
+        "δ* is the grim-trigger threshold: cooperation is sustainable if the states value the "
+        "future at least that much; it says nothing about how much they actually do.",
+        "The tournament pits textbook strategies against each other; it shows which kinds of "
+        "conduct pay under these payoffs, not what either state will do.",
+    ]
+    if source.startswith("case"):
+        out.append(
+            "Case-derived payoffs start from Axelrod's (5, 3, 1, 0) with every factor at level 1; "
+            "drivers raise R, limitations lower R and S, frictions raise T, levers lower P, each "
+            "by the mean level of its kind (see KIND_EFFECTS). The mapping is a modelling choice."
+        )
+    return out

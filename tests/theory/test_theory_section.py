@@ -1,0 +1,45 @@
+"""The data the brief's theory section renders, and the package's public names."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import dyadscope.theory as theory
+from dyadscope.case import load_case
+from dyadscope.data.store import Store
+from dyadscope.theory.section import latest_common_year, theory_section
+
+
+def test_public_names_exist() -> None:
+    for name in theory.__all__:
+        assert hasattr(theory, name), name
+
+
+def test_section_runs_every_engine(store) -> None:
+    sec = theory_section(store, "RUS", "CHN", case=load_case(), start=1992, turns=10, repetitions=1)
+    assert sec.problems == {}
+    assert sec.threat is not None and sec.threat.year == latest_common_year(store)
+    assert sec.threat.matrix.shape == (5, 5)  # default set already holds RUS and CHN
+    assert sec.game is not None and sec.game.delta_star == 0.5
+    assert sec.interdependence is not None and sec.interdependence.start == 1992
+    assert sec.external is not None and sec.external.summary_lines()
+    assert set(sec.assumptions) == {"power", "threat", "interdependence", "game", "external"}
+
+
+def test_section_reports_engines_that_cannot_run() -> None:
+    """A store with only NMC: the UNGA-based engines cannot run and say why."""
+    s = Store()
+    nmc = pd.DataFrame(
+        {
+            "ccode": [2, 365, 710],
+            "iso3": ["USA", "RUS", "CHN"],
+            "year": [2000] * 3,
+            "cinc": [0.14, 0.05, 0.16],
+        }
+    )
+    s.con.register("_f", nmc)
+    s.con.execute("CREATE TABLE nmc AS SELECT * FROM _f")
+    sec = theory_section(s, "RUS", "CHN", start=2000, turns=5, repetitions=1)
+    assert sec.power is not None
+    assert "unga_rollcalls" in sec.problems["threat"]
+    assert sec.external is None and "external" in sec.problems
