@@ -11,7 +11,9 @@ SHARED = REPO.parent / "shared"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No test writes to the user's home: dyadscope's data directory is a temp folder."""
     home = tmp_path_factory.mktemp("dyadscope-home")
     monkeypatch.setenv("DYADSCOPE_HOME", str(home))
