@@ -32,6 +32,10 @@ def atomic_path(target: str | os.PathLike[str], *, suffix: str | None = None) ->
     )
     os.close(fd)
     tmp = Path(name)
+    # mkstemp creates 0600; give the result the permissions a plain open() would.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
     try:
         yield tmp
         os.replace(tmp, target)

@@ -145,6 +145,25 @@ FROM years y LEFT JOIN ia USING (year) LEFT JOIN ib USING (year) ORDER BY y.year
 """
 
 
+def last_complete_year(store: Store) -> int | None:
+    """The last calendar year the store's roll calls cover in full (None without votes).
+
+    The vendored votes stop on 2020-01-14, so this is 2019: a share computed from
+    the few January votes of 2020 would look like data but mean little.
+
+    >>> from dyadscope.data.store import vendored_store
+    >>> last_complete_year(vendored_store())
+    2019
+    """
+    if missing_tables(store, ["unga_rollcalls"]):
+        return None
+    row = store.con.execute("SELECT max(year) FROM unga_rollcalls").fetchone()
+    if row is None or row[0] is None:
+        return None
+    last, _ = _last_complete_year(store, int(row[0]))
+    return last
+
+
 def _last_complete_year(store: Store, default: int) -> tuple[int, Any]:
     """The last fully covered year and the last roll-call date (None without dates)."""
     columns = {c[0] for c in store.con.execute("SELECT * FROM unga_rollcalls LIMIT 0").description}
@@ -208,14 +227,26 @@ def unga_agreement_matrix(store: Store, year: int | Iterable[int]) -> pd.DataFra
     >>> int(row.n), round(float(row.same_vote), 3)
     (86, 0.791)
     """
-    years = [int(year)] if isinstance(year, int) else sorted({int(y) for y in year})
+    asked = [int(year)] if isinstance(year, int) else sorted({int(y) for y in year})
     absent = missing_tables(store, _VOTE_TABLES)
     if absent:
         raise MissingData(
             f"the store has no table {', '.join(absent)}; load the UN votes "
             "with `dyadscope data load unga_votes --file PATH` (and unga_rollcalls)"
         )
+    last = last_complete_year(store)
+    years = [y for y in asked if last is None or y <= last]
+    if not years:
+        raise MissingData(
+            f"UNGA {', '.join(map(str, asked))}: the roll calls in the store cover years only "
+            f"to {last} in full; a later year would rest on a handful of votes"
+        )
     frame = store.con.execute(_MATRIX_SQL, {"years": years}).df()
+    frame.attrs["notes"] = [
+        f"unga: {y} left out: only partly covered by the roll calls"
+        for y in asked
+        if y not in years
+    ]
     if frame.empty:
         raise MissingData(
             f"no UNGA roll call in the store for {years[0] if len(years) == 1 else years}; "

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from dyadscope.errors import MissingData
 from dyadscope.theory._common import query
 
 if TYPE_CHECKING:
@@ -190,20 +191,22 @@ def _capitals(store: Store, year: int, codes: Mapping[str, int]) -> dict[int, tu
 def unga_agreement(
     store: Store, year: int, codes: Mapping[str, int]
 ) -> dict[tuple[str, str], float]:
-    """Same-vote share per pair in ``year``: roll calls where both voted and voted alike."""
-    if not (store.has("unga_votes") and store.has("unga_rollcalls")):
+    """Same-vote share per ordered pair in ``year``, from the indicators' one definition.
+
+    Empty when the store has no votes or does not cover ``year`` in full.
+    """
+    from dyadscope.indicators import unga_agreement_matrix
+
+    try:
+        matrix = unga_agreement_matrix(store, year)
+    except MissingData:
         return {}
-    isos = list(codes)
-    marks = ", ".join("?" * len(isos))
-    df = query(
-        store,
-        "WITH v AS (SELECT v.rcid, v.iso3, v.vote FROM unga_votes v JOIN unga_rollcalls r "
-        f"USING (rcid) WHERE r.year = ? AND v.iso3 IN ({marks})) "
-        "SELECT x.iso3 AS i, y.iso3 AS j, avg((x.vote = y.vote)::DOUBLE) AS s "
-        "FROM v x JOIN v y ON x.rcid = y.rcid AND x.iso3 <> y.iso3 GROUP BY 1, 2",
-        [year, *isos],
-    )
-    return {(r.i, r.j): float(r.s) for r in df.itertuples()}
+    isos = set(codes)
+    pairs = matrix[matrix["iso3_a"].isin(isos) & matrix["iso3_b"].isin(isos)]
+    out: dict[tuple[str, str], float] = {}
+    for r in pairs.itertuples():
+        out[(r.iso3_a, r.iso3_b)] = out[(r.iso3_b, r.iso3_a)] = float(r.same_vote)
+    return out
 
 
 def intention_components(

@@ -67,8 +67,15 @@ def latest_common_year(store: Store, tables: tuple[str, ...] = ("nmc", "unga_rol
     >>> latest_common_year(vendored_store())  # doctest: +SKIP
     2019
     """
+    from dyadscope.indicators.unga import last_complete_year
+
     require_tables(store, *tables)
-    years = [store.con.execute(f"SELECT max(year) FROM {t}").fetchone()[0] for t in tables]
+    years = [
+        last_complete_year(store)
+        if t == "unga_rollcalls"
+        else store.con.execute(f"SELECT max(year) FROM {t}").fetchone()[0]
+        for t in tables
+    ]
     known = [int(y) for y in years if y is not None]
     if not known:
         raise DyadscopeError(f"tables {', '.join(tables)} hold no years")
