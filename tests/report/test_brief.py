@@ -14,7 +14,17 @@ from dyadscope.errors import UnknownCase
 from dyadscope.report.brief import BriefOptions, build_brief
 
 FIXTURES = Path(__file__).resolve().parent.parent / "case" / "fixtures"
-SECTIONS = ["summary", "factor-map", "factors", "experts", "indicators", "sources"]
+SECTIONS = [
+    "summary",
+    "factor-map",
+    "factors",
+    "experts",
+    "indicators",
+    "events",
+    "theory",
+    "scenarios",
+    "sources",
+]
 FAST = BriefOptions(draws=500, sobol_n=64, seed=3)
 
 
@@ -33,7 +43,9 @@ def test_brief_has_every_section(brief_html: str) -> None:
 
 
 def test_brief_charts_and_downloads(brief_html: str) -> None:
-    for chart in ["factor-map", "ind-capability", "ind-trade-share", "ind-unga"]:
+    charts = ["factor-map", "ind-capability", "ind-trade-share", "ind-unga", "theory-power"]
+    charts += ["theory-threat", "theory-leverage", "scenario-probabilities", "sobol-tornado"]
+    for chart in charts:
         assert f'id="chart-{chart}"' in brief_html, chart
     assert brief_html.count('class="dl" download=') >= 4
     assert "data:text/csv;base64," in brief_html
@@ -43,6 +55,30 @@ def test_brief_cites_documents_and_datasets(brief_html: str) -> None:
     assert re.search(r"001_1533d69b6b02255c\.txt:\d+(-\d+)?", brief_html)
     for dataset in ["COW NMC v7.0", "COW Trade v4.0", "SIPRI"]:
         assert dataset in brief_html, dataset
+
+
+def test_brief_says_when_no_events_are_ingested(brief_html: str) -> None:
+    assert "No GDELT events are ingested" in brief_html
+    assert "dyadscope events fetch --gdelt 2" in brief_html
+
+
+def test_brief_states_model_assumptions(brief_html: str) -> None:
+    assert brief_html.count("assumptions</h3>") >= 4
+    assert "What this model assumes" in brief_html
+    assert "δ* = (T − R)/(T − P) = 0.50" in brief_html  # the case maps to (5, 3, 1, 0)
+
+
+def test_brief_with_an_event_store(tmp_path: Path, shared_data: Path) -> None:
+    from dyadscope.events.ingest import ingest
+
+    store = tmp_path / "events"
+    ingest([shared_data / "gdelt" / "20191024143000.export.CSV"], store)
+    out = tmp_path / "brief.html"
+    build_brief("RUS", "CHN", output=out, options=BriefOptions(draws=200, sobol_n=16,
+                events_store=store))  # fmt: skip
+    html = out.read_text(encoding="utf-8")
+    assert 'id="chart-events-monthly"' in html
+    assert "2,111 events from 1 file," in html
 
 
 def test_brief_is_self_contained(brief_html: str) -> None:

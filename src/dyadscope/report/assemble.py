@@ -56,6 +56,19 @@ def assemble(
 
     sections.append(events_section(events_overview(options.events_store, a, b), a, b))
 
+    on_step("theory")
+    from dyadscope.report.sections.theory import theory_section as render_theory
+    from dyadscope.theory.section import theory_section
+
+    theory = theory_section(
+        store, a, b, case=case, events_store=options.events_store, start=options.start
+    )
+    sections.append(render_theory(theory, a, b))
+    if theory.game is not None:
+        cards.append(
+            card("Alliance game δ*", f"{theory.game.delta_star:.2f}", "grim-trigger threshold")
+        )
+
     on_step("scenarios")
     from dyadscope.report.sections.scenarios import scenarios_section
     from dyadscope.scenario.section import scenario_section

@@ -21,8 +21,8 @@ class Paragraph:
     """A paragraph of plain text (escaped when rendered)."""
 
     text: str
-    kind: Literal["paragraph"] = "paragraph"
     tone: Literal["plain", "note", "warning"] = "plain"
+    kind: Literal["paragraph"] = "paragraph"
 
 
 @dataclass(frozen=True)

@@ -253,6 +253,13 @@ STRATEGIES: tuple[str, ...] = (
 )
 
 
+def axelrod_available() -> bool:
+    """Whether the optional axelrod library (extra ``games``) can be imported."""
+    import importlib.util
+
+    return importlib.util.find_spec("axelrod") is not None
+
+
 def tournament(
     payoffs: Payoffs, *, turns: int = 200, repetitions: int = 5, seed: int = 1
 ) -> pd.DataFrame:
@@ -350,8 +357,17 @@ def alliance_game(
         source = f"case {case.id}"
     else:
         pay, source = BASE_PAYOFFS, "default (Axelrod 1984)"
+    assumptions = _assumptions(source)
+    if axelrod_available():
+        played = tournament(pay, turns=turns, repetitions=repetitions, seed=seed)
+    else:
+        played = pd.DataFrame()
+        assumptions.append(
+            "No tournament was played: the axelrod library is not installed "
+            "(pip install 'dyadscope[games]' and axelrod)."
+        )
     return GameResult(
-        assumptions=_assumptions(source),
+        assumptions=assumptions,
         payoffs=pay,
         delta_star=critical_discount(pay),
         source=source,
@@ -360,7 +376,7 @@ def alliance_game(
         seed=seed,
         sensitivity=payoff_sensitivity(pay),
         factors=factor_sensitivity(case, levels) if case is not None else pd.DataFrame(),
-        tournament=tournament(pay, turns=turns, repetitions=repetitions, seed=seed),
+        tournament=played,
     )
 
 

@@ -43,7 +43,8 @@ def events_section(overview: Any | None, a: str, b: str) -> Section:
     section.add(
         Paragraph(
             f"Event store {overview.store_dir}: {overview.rows:,} events from {overview.files:,} "
-            f"files, dated {overview.first_date} to {overview.last_date}; "
+            f"file{'' if overview.files == 1 else 's'}, dated {overview.first_date} to "
+            f"{overview.last_date}; "
             f"{overview.dyad_events:,} of them are {a}–{b} events (both directions).",
             tone="note",
         )

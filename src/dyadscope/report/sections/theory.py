@@ -1,0 +1,195 @@
+"""The theory section: power, threat, interdependence, the alliance game, the external test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from dyadscope.report import charts
+from dyadscope.report.model import Bullets, Chart, Download, Paragraph, Section, Table
+
+_ENGINE_TITLES = {
+    "power": "Balance of power",
+    "threat": "Balance of threat",
+    "interdependence": "Asymmetric interdependence",
+    "game": "Alliance game",
+    "external": "Externally driven?",
+}
+
+
+def theory_section(data: Any, a: str, b: str) -> Section:
+    """Render a :class:`dyadscope.theory.section.TheorySection`."""
+    section = Section(
+        "theory",
+        "Theories put to the data",
+        lead="The realist arguments of the sources, run as models on the same datasets. Each "
+        "panel says what its model assumes; none of them is a forecast.",
+    )
+    for engine, reason in data.problems.items():
+        section.add(
+            Paragraph(f"{_ENGINE_TITLES.get(engine, engine)} could not run: {reason}", "warning")
+        )
+    if data.power is not None:
+        _power(section, data.power, a, b)
+    if data.threat is not None:
+        _threat(section, data.threat)
+    if data.interdependence is not None:
+        _interdependence(section, data.interdependence, a, b)
+    if data.game is not None:
+        _game(section, data.game)
+    if data.external is not None:
+        _external(section, data.external)
+    for engine, items in data.assumptions.items():
+        section.add(Bullets(items=list(items), title=f"{_ENGINE_TITLES[engine]}: assumptions"))
+    return section
+
+
+def _power(section: Section, power: Any, a: str, b: str) -> None:
+    shares = power.shares.pivot_table(index="year", columns="iso3", values="share").reset_index()
+    keep = [c for c in ("USA", a, b, "GBR", "FRA", "DEU", "JPN") if c in shares]
+    merged = shares.merge(power.concentration[["year", "con"]], on="year", how="left")
+    section.add(
+        Chart(
+            html=charts.line_chart(
+                merged,
+                x="year",
+                series={c: c for c in dict.fromkeys(keep)},
+                secondary={"con": "Ray–Singer concentration (right axis)"},
+                chart_id="theory-power",
+                yaxis_title="share of major-power capability",
+                percent=True,
+            ),
+            title="Capability shares of the major powers (CINC) and concentration",
+            source_note="Source: COW NMC v7.0; major powers as listed by COW. "
+            + _polarity_runs(power.polarity),
+            download=Download.csv(merged, "major_power_shares.csv"),
+        )
+    )
+    rc = power.rc_vs_us
+    last = rc.dropna(subset=["ratio"]).iloc[-1]
+    section.add(
+        Paragraph(
+            f"In {int(last['year'])} the {last['coalition']} combined CINC was "
+            f"{last['ratio']:.2f} times the {last['rival']}'s "
+            f"({'enough' if last['balances'] else 'not enough'} to balance it on this measure). "
+            "CINC weighs population and heavy industry heavily, which flatters large developing "
+            "economies; read it as material mass, not military reach.",
+            tone="note",
+        )
+    )
+
+
+def _polarity_runs(polarity: pd.DataFrame) -> str:
+    """'1946–1990 bipolar (USA, RUS); …' from the yearly classification."""
+    runs: list[str] = []
+    rows = polarity.dropna(subset=["polarity"]).itertuples(index=False)
+    start = prev = None
+    for r in rows:
+        key = (r.polarity, r.leader if r.polarity == "unipolar" else None)
+        if prev is None or key != prev[0]:
+            if prev is not None:
+                runs.append(_run_text(start, prev))
+            start = r.year
+        prev = (key, r.year)
+    if prev is not None:
+        runs.append(_run_text(start, prev))
+    return "Polarity by the documented thresholds: " + "; ".join(runs) + "."
+
+
+def _run_text(start: Any, prev: tuple[tuple[str, Any], Any]) -> str:
+    (pol, leader), end = prev
+    span = f"{start}" if start == end else f"{start}–{end}"
+    return f"{span} {pol}" + (f" ({leader})" if leader else "")
+
+
+def _threat(section: Section, threat: Any) -> None:
+    section.add(
+        Chart(
+            html=charts.heatmap(
+                threat.matrix, chart_id="theory-threat", colorbar_title="threat score"
+            ),
+            title=f"Balance of threat, {threat.year}: how much each row state has to fear "
+            "from each column state",
+            source_note="Walt's four criteria (aggregate power, proximity, offensive capability, "
+            "offensive intentions), each scaled to [0, 1] and combined with the stated weights "
+            "over the criteria that have data. Blank cells: not scored.",
+            download=Download.csv(threat.scores, f"threat_scores_{threat.year}.csv"),
+        )
+    )
+    cols = ["state", "greatest_threat", "predicted_partner", "observed_unga_partner"]
+    align = threat.alignment[[c for c in cols if c in threat.alignment]]
+    section.add(
+        Table.from_frame(
+            align,
+            title="Predicted alignment (balance against the greatest threat) vs observed",
+            caption="Observed partner: the state it voted with most in the UN General Assembly "
+            "that year.",
+        )
+    )
+
+
+def _interdependence(section: Section, res: Any, a: str, b: str) -> None:
+    lev = res.leverage
+    if lev.dropna(subset=["leverage_a_over_b", "leverage_b_over_a"], how="all").empty:
+        section.add(Paragraph("Interdependence: no year has data on both sides.", tone="warning"))
+        return
+    section.add(
+        Chart(
+            html=charts.line_chart(
+                lev,
+                x="year",
+                series={
+                    "leverage_b_over_a": f"leverage of {b} over {a}",
+                    "leverage_a_over_b": f"leverage of {a} over {b}",
+                },
+                chart_id="theory-leverage",
+                yaxis_title="leverage index",
+            ),
+            title="Asymmetric interdependence: who could hurt whom",
+            source_note="Leverage of X over Y = Y's dependence on X minus X's dependence on Y, "
+            "over the channels measured for both (trade shares from COW; arms where both sides "
+            "are covered; no energy data). Positive: X holds the upper hand.",
+            download=Download.csv(lev, f"{a}_{b}_leverage.csv".lower()),
+        )
+    )
+
+
+def _game(section: Section, game: Any) -> None:
+    p = game.payoffs
+    section.add(
+        Paragraph(
+            f"Alliance game: with payoffs T={p.T:g}, R={p.R:g}, P={p.P:g}, S={p.S:g}, mutual "
+            f"cooperation under grim trigger holds when the partners value the future at least "
+            f"δ* = (T − R)/(T − P) = {game.delta_star:.2f}.",
+        )
+    )
+    section.add(
+        Table.from_frame(
+            game.sensitivity,
+            title="How δ* moves with each payoff",
+            caption="δ* after moving one payoff down (minus) or up (plus); NA where the move would "
+            "break T > R > P > S.",
+        )
+    )
+    if game.tournament is not None and not game.tournament.empty:
+        section.add(
+            Table.from_frame(
+                game.tournament,
+                title="Tournament of standard strategies (axelrod library)",
+                caption="Round robin under the same payoffs; a high score with a high cooperation "
+                "rate means reciprocity pays.",
+            )
+        )
+
+
+def _external(section: Section, ext: Any) -> None:
+    lines = ext.summary_lines()
+    caveats = set(ext.caveats)
+    section.add(
+        Bullets(
+            items=[x for x in lines if x not in caveats],
+            title="Is the rapprochement externally driven? (VAR and Granger causality)",
+        ),
+        Bullets(items=list(ext.caveats), title="Caveats"),
+    )
