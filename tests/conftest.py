@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
+
+from dyadscope.data.store import Store, vendored_store
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -35,3 +39,24 @@ def seeds_dir() -> Path:
     if not path.is_dir():
         pytest.fail(f"seed documents not found at {path}")
     return path
+
+
+@pytest.fixture(scope="session")
+def store() -> Store:
+    """Every vendored extract in one in-memory store (read-only use in the tests)."""
+    return vendored_store()
+
+
+@pytest.fixture
+def make_store() -> Callable[..., Store]:
+    """Build an in-memory store from ``table=frame`` pairs (hand-worked examples)."""
+
+    def build(**tables: pd.DataFrame) -> Store:
+        s = Store()
+        for name, frame in tables.items():
+            s.con.register("_frame", frame)
+            s.con.execute(f"CREATE TABLE {name} AS SELECT * FROM _frame")
+            s.con.unregister("_frame")
+        return s
+
+    return build

@@ -15,10 +15,10 @@ import typer
 
 from dyadscope.cli._common import OutputFormat, console, emit_frame, err_console, handle_errors
 from dyadscope.cli._common import frame_to_rich as _rich
-from dyadscope.errors import InputError
+from dyadscope.data.store import open_store
 
 if TYPE_CHECKING:
-    from dyadscope.data.store import Store
+    pass
 
 
 class TradeSourceChoice(enum.StrEnum):
@@ -54,19 +54,6 @@ _STORE = typer.Option(
 )
 _FORMAT = typer.Option(OutputFormat.table, "--format", "-f", help="Output format.")
 _OUTPUT = typer.Option(None, "--output", "-o", help="Write to this file (atomically).")
-
-
-def _open_store(path: Path | None) -> Store:
-    """The user's store (read-only) or, by default, the vendored data."""
-    from dyadscope.data.store import Store, vendored_store
-
-    if path is None:
-        return vendored_store()
-    if not path.is_file():
-        raise InputError(
-            f"--store {path}: no such store file; create it with `dyadscope data load`"
-        )
-    return Store(path, read_only=True)
 
 
 def _only(text: str | None) -> list[str] | None:
@@ -132,7 +119,7 @@ def register(app: typer.Typer) -> None:
         from dyadscope.indicators import compute, to_wide
 
         frame = compute(
-            _open_store(store),
+            open_store(store),
             a,
             b,
             start,
@@ -167,7 +154,7 @@ def register(app: typer.Typer) -> None:
         from dyadscope.indicators import dyad_years
 
         wide = dyad_years(
-            _open_store(store),
+            open_store(store),
             a,
             b,
             start,
@@ -201,7 +188,7 @@ def register(app: typer.Typer) -> None:
         """
         from dyadscope.indicators import unga_agreement_matrix
 
-        frame = unga_agreement_matrix(_open_store(store), year)
+        frame = unga_agreement_matrix(open_store(store), year)
         emit_frame(frame, fmt, output, title=f"UNGA agreement, {year}")
 
     app.add_typer(unga_app, name="unga")

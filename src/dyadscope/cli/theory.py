@@ -17,10 +17,10 @@ import typer
 
 from dyadscope._io import atomic_path
 from dyadscope.cli._common import OutputFormat, console, emit_frame, frame_to_rich, handle_errors
+from dyadscope.data.store import open_store
 from dyadscope.errors import InputError
 
 if TYPE_CHECKING:
-    from dyadscope.data.store import Store
     from dyadscope.theory._common import TheoryResult
 
 theory_app = typer.Typer(
@@ -51,19 +51,6 @@ class InfoCriterion(enum.StrEnum):
 
     aic = "aic"
     bic = "bic"
-
-
-def _open_store(path: Path | None) -> Store:
-    """The user's store (read-only) or, by default, the vendored data."""
-    from dyadscope.data.store import Store, vendored_store
-
-    if path is None:
-        return vendored_store()
-    if not path.is_file():
-        raise InputError(
-            f"--store {path}: no such store file; create it with `dyadscope data load`"
-        )
-    return Store(path, read_only=True)
 
 
 def _codes(text: str, option: str) -> list[str]:
@@ -115,7 +102,7 @@ def power(
     from dyadscope.theory.power import balance_of_power
 
     res = balance_of_power(
-        _open_store(store), start, end, coalition=_codes(coalition, "--coalition"), rival=rival
+        open_store(store), start, end, coalition=_codes(coalition, "--coalition"), rival=rival
     )
     _emit(res, fmt, output, "Balance of power")
 
@@ -142,7 +129,7 @@ def threat(
     from dyadscope.theory.threat import balance_of_threat
 
     res = balance_of_threat(
-        _open_store(store),
+        open_store(store),
         year,
         _codes(states, "--states") if states else None,
         weights,
@@ -165,7 +152,7 @@ def interdependence_cmd(
     """Sensitivity, vulnerability and leverage of A and B (Keohane & Nye)."""
     from dyadscope.theory.interdependence import interdependence
 
-    res = interdependence(_open_store(store), a, b, start, end)
+    res = interdependence(open_store(store), a, b, start, end)
     _emit(res, fmt, output, f"Interdependence {res.a}-{res.b}")
 
 
@@ -222,7 +209,7 @@ def external(
     from dyadscope.theory.external import externally_driven
 
     res = externally_driven(
-        _open_store(store), a, b, third, events_store, ic=ic.value, maxlags=maxlags
+        open_store(store), a, b, third, events_store, ic=ic.value, maxlags=maxlags
     )
     _emit(res, fmt, output, f"Externally driven? {res.a}-{res.b} / {res.third}")
 

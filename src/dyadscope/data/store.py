@@ -236,3 +236,20 @@ def vendored_store() -> Store:
     store = Store()
     load_vendored(store)
     return store
+
+
+def open_store(path: str | Path | None = None) -> Store:
+    """The user's store at ``path`` (read-only) or, when ``path`` is None, the vendored data.
+
+    This is what every read-only command uses for its ``--store`` option.
+
+    >>> open_store().has("nmc")
+    True
+    """
+    if path is None:
+        return vendored_store()
+    if not Path(path).is_file():
+        raise InputError(
+            f"--store {path}: no such store file; create it with `dyadscope data load`"
+        )
+    return Store(path, read_only=True)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from dyadscope.errors import SchemaError
 
-_ACTOR_FIELDS = (
+ACTOR_FIELDS = (
     "Code",
     "Name",
     "CountryCode",
@@ -71,8 +71,8 @@ def _official(*, version: int) -> tuple[str, ...]:
         "MonthYear",
         "Year",
         "FractionDate",
-        *(f"Actor1{f}" for f in _ACTOR_FIELDS),
-        *(f"Actor2{f}" for f in _ACTOR_FIELDS),
+        *(f"Actor1{f}" for f in ACTOR_FIELDS),
+        *(f"Actor2{f}" for f in ACTOR_FIELDS),
         *_EVENT_FIELDS,
         *_geo_fields("Actor1", adm2=adm2),
         *_geo_fields("Actor2", adm2=adm2),

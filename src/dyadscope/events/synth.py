@@ -50,7 +50,12 @@ import pyarrow.csv as pacsv
 from dyadscope._io import atomic_path, md5_file
 from dyadscope.errors import InputError, SchemaError
 from dyadscope.events import cameo
-from dyadscope.events.schema import GDELT1_COLUMNS, GDELT2_COLUMNS, layout_for_field_count
+from dyadscope.events.schema import (
+    ACTOR_FIELDS,
+    GDELT1_COLUMNS,
+    GDELT2_COLUMNS,
+    layout_for_field_count,
+)
 
 __all__ = [
     "TABLES_PATH",
@@ -65,18 +70,6 @@ __all__ = [
 #: The vendored distribution tables (fitted by :func:`fit_tables`).
 TABLES_PATH = Path(__file__).resolve().parent / "tables" / "synth_gdelt.json"
 
-ACTOR_FIELDS = (
-    "Code",
-    "Name",
-    "CountryCode",
-    "KnownGroupCode",
-    "EthnicCode",
-    "Religion1Code",
-    "Religion2Code",
-    "Type1Code",
-    "Type2Code",
-    "Type3Code",
-)
 GEO_FIELDS = ("Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")
 EVENT_FIELDS = ("EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale")
 COUNT_FIELDS = ("NumMentions", "NumSources", "NumArticles")

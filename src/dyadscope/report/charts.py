@@ -85,34 +85,22 @@ def line_chart(
     ``y``, ``label`` and ``hover``.  ``secondary`` puts columns on a right axis.
     """
     fig = go.Figure()
-    for i, (col, label) in enumerate(series.items()):
-        if col not in df:
-            continue
-        fig.add_trace(
-            go.Scatter(
-                x=df[x],
-                y=df[col],
-                name=esc(label),
-                mode="lines+markers",
-                marker={"size": 4},
-                line={"color": SERIES_COLOURS[i % len(SERIES_COLOURS)], "width": 2},
-                connectgaps=False,
-            )
-        )
-    for j, (col, label) in enumerate((secondary or {}).items()):
-        if col not in df:
-            continue
-        fig.add_trace(
-            go.Scatter(
-                x=df[x],
-                y=df[col],
-                name=esc(label),
-                mode="lines",
-                yaxis="y2",
-                line={"color": "#777", "width": 1.5, "dash": ["dot", "dash"][j % 2]},
-                connectgaps=False,
-            )
-        )
+    styles = [
+        (col, label, {"color": SERIES_COLOURS[i % len(SERIES_COLOURS)], "width": 2}, "y")
+        for i, (col, label) in enumerate(series.items())
+    ] + [
+        (col, label, {"color": "#777", "width": 1.5, "dash": ["dot", "dash"][j % 2]}, "y2")
+        for j, (col, label) in enumerate((secondary or {}).items())
+    ]
+    for col, label, line, axis in styles:
+        if col in df:
+            fig.add_trace(
+                go.Scatter(
+                    x=df[x], y=df[col], name=esc(label), yaxis=axis, line=line,
+                    mode="lines+markers" if axis == "y" else "lines",
+                    marker={"size": 4}, connectgaps=False,
+                )
+            )  # fmt: skip
     if markers:
         fig.add_trace(
             go.Scatter(
