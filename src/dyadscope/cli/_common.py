@@ -66,7 +66,7 @@ def _fmt(value: Any) -> str:
     if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
         return "NA"
     if isinstance(value, float):
-        return f"{value:.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+        return f"{value:.4g}" if abs(value) < 1e3 else f"{value:,.0f}"
     return str(value)
 
 
