@@ -57,6 +57,12 @@ def test_brief_cites_documents_and_datasets(brief_html: str) -> None:
         assert dataset in brief_html, dataset
 
 
+def test_brief_sets_quoted_figures_beside_the_data(brief_html: str) -> None:
+    """The case's claims (e.g. 001:80 on China's share of Russia's trade) appear with citations."""
+    assert "figure quoted in a seed document" in brief_html
+    assert "figures quoted in the case documents (001_1533d69b6b02255c.txt:80" in brief_html
+
+
 def test_brief_says_when_no_events_are_ingested(brief_html: str) -> None:
     assert "No GDELT events are ingested" in brief_html
     assert "dyadscope events fetch --gdelt 2" in brief_html
