@@ -350,3 +350,17 @@ def test_a_file_that_breaks_its_batch_fails_alone(
     assert by_name["poison.CSV"].status == "failed"
     assert "simulated engine failure" in (by_name["poison.CSV"].error or "")
     assert len(_stored_ids(tmp_path / "store")) == 100
+
+
+def test_catalog_is_created_whole(export_2_0: Path, tmp_path: Path) -> None:
+    """A creator killed half-way leaves only a temporary file, which the next run clears."""
+    store = tmp_path / "store"
+    store.mkdir()
+    stale = store / f".{catalog.CATALOG_NAME}.999.tmp"
+    stale.write_bytes(b"\0" * 4096)  # what a kill during DuckDB's header write leaves
+    assert catalog.committed_files(store) == []
+    report = ingest([export_2_0], store)
+    assert all(f.balanced for f in report.files)
+    assert not stale.exists()
+    assert not list(store.glob(f".{catalog.CATALOG_NAME}.*"))
+    assert len(_stored_ids(store)) == 2111

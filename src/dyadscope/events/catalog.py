@@ -96,6 +96,8 @@ def open_catalog(store_dir: Path, *, write: bool = False) -> Iterator[duckdb.Duc
     path = catalog_path(store_dir)
     if write:
         store_dir.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            _create_catalog(path)
     con = _connect(path, read_only=not write)
     if write:
         for ddl in _DDL:
@@ -104,6 +106,27 @@ def open_catalog(store_dir: Path, *, write: bool = False) -> Iterator[duckdb.Duc
         yield con
     finally:
         con.close()
+
+
+def _create_catalog(path: Path) -> None:
+    """Create the catalog under a temporary name and rename it into place.
+
+    DuckDB writes a new database file's headers in several steps; a process killed in
+    between would leave a truncated ``catalog.duckdb`` that no later run can open.
+    Built aside and renamed, the catalog either exists whole or not at all.  Only the
+    ingest that holds the store's lock creates it, so there is no race to rename.
+    """
+    for stale in path.parent.glob(f".{path.name}.*.tmp*"):
+        stale.unlink(missing_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    con = duckdb.connect(str(tmp))
+    try:
+        for ddl in _DDL:
+            con.execute(ddl)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    os.replace(tmp, path)
 
 
 def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
