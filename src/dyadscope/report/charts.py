@@ -18,16 +18,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-#: Colours by factor kind (colour-blind-safe Okabe–Ito palette).
-KIND_COLOURS: dict[str, str] = {
-    "driver": "#009E73",
-    "limitation": "#E69F00",
-    "friction": "#D55E00",
-    "lever": "#0072B2",
-    "key_variable": "#CC79A7",
-    "outcome": "#000000",
-    "context": "#999999",
-}
+from dyadscope.case.graph import KIND_COLOURS
+
 SERIES_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999999"]
 _FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
 
