@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,6 +10,11 @@ import pandas as pd
 import pytest
 
 from dyadscope.data.store import Store, vendored_store
+
+# Rich reads the terminal width once, when the CLI's consoles are created: fix it before
+# any test module imports the CLI, so table layout does not depend on where CI runs.
+# (Messages never wrap at any width; see dyadscope.cli._common.)
+os.environ["COLUMNS"] = "120"
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

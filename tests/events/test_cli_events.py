@@ -89,6 +89,17 @@ def test_check_table(shared_data: Path, name: str, ok: bool) -> None:
         assert code == 2 and "016" in out and "166" in out
 
 
+def test_messages_keep_long_paths_on_one_line(shared_data: Path, tmp_path: Path) -> None:
+    """A message naming a file is one line however deep the file lies (CI paths are long)."""
+    deep = tmp_path.joinpath(*(["a_rather_long_folder_name"] * 8))
+    deep.mkdir(parents=True)
+    table = deep / "CAMEO.goldsteinscale.txt"
+    table.write_bytes((shared_data / "cameo" / "CAMEO.goldsteinscale.txt").read_bytes())
+    code, out = _run("events", "check-table", str(table))
+    assert code == 0
+    assert f"{table}: all 311 shared codes agree with the official Goldstein scale" in out
+
+
 def test_default_store_is_under_dyadscope_home(export_2_0: Path, tmp_path: Path) -> None:
     code, out = _run("events", "ingest", str(export_2_0))
     assert code == 0, out

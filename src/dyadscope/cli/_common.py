@@ -19,8 +19,11 @@ from rich.text import Text
 from dyadscope._io import atomic_path
 from dyadscope.errors import DyadscopeError
 
-console = Console()
-err_console = Console(stderr=True)
+# Messages are never word-wrapped: a path or a ``file:line`` split across two lines
+# cannot be copied or grepped, and its wrapping would depend on the terminal's width.
+# Tables and other renderables still fit the terminal.
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
