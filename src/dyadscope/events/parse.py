@@ -148,14 +148,19 @@ def _read_lines_sql(paths: list[Path]) -> str:
 def _read_lines(
     con: duckdb.DuckDBPyConnection, files: list[tuple[int, Path]], table: str, workdir: Path
 ) -> None:
-    """Fill ``table`` (file_idx, line, text) with every line of ``files``, in order.
+    """Fill ``table`` with every line of ``files``, in order.
+
+    Columns: ``file_idx``, ``line`` (1-based, per file), ``text``, ``n`` (its field
+    count: tabs + 1, computed once here rather than in every layout branch) and
+    ``bad`` (the line was re-encoded from invalid UTF-8).
 
     All files are read in one scan; if DuckDB refuses one for its encoding, the
     files are read one by one and the offending one is re-encoded first (its bad
     lines marked, see :func:`_sanitize_to_utf8`).
     """
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {table} (file_idx INTEGER, line BIGINT, text VARCHAR)"
+        f"CREATE OR REPLACE TEMP TABLE {table} "
+        "(file_idx INTEGER, line BIGINT, text VARCHAR, n INTEGER, bad BOOLEAN)"
     )
     try:
         _append_lines(con, files, table)
@@ -186,7 +191,9 @@ def _append_lines(
         WITH ids(file_idx, filename) AS (VALUES {names}),
         s AS (SELECT rowid AS r, text, filename FROM {scan}),
         firsts AS (SELECT filename, min(r) AS r0 FROM s GROUP BY filename)
-        SELECT ids.file_idx, s.r - firsts.r0 + 1, s.text
+        SELECT ids.file_idx, s.r - firsts.r0 + 1, s.text,
+          strlen(s.text) - strlen(replace(s.text, chr(9), '')) + 1,
+          starts_with(s.text, '{BAD_UTF8_MARK}')
         FROM s JOIN firsts USING (filename) JOIN ids USING (filename)"""
     )
     con.execute(f"DROP TABLE {scan}")
@@ -212,13 +219,10 @@ def _line_selects(
 
     ``shapes`` lists (field count, layout name, field list SQL over ``f``): one
     SELECT per shape, plus one for lines that fit none (with a ``pre_reason``;
-    ``expected`` says what was expected).  Fields are counted by counting tabs
-    first, and each line is split only in the branch it belongs to.
+    ``expected`` says what was expected).  ``lines`` carries each line's field count
+    (see :func:`_read_lines`), and each line is split only in the branch it belongs to.
     """
-    counted = (
-        f"(SELECT file_idx, line, text, strlen(text) - strlen(replace(text, chr(9), '')) + 1 "
-        f"AS n, starts_with(text, '{BAD_UTF8_MARK}') AS bad FROM {lines} WHERE {where})"
-    )
+    counted = f"(SELECT file_idx, line, text, n, bad FROM {lines} WHERE {where})"
     selects = [
         f"SELECT file_idx, line, text AS raw, '{name}' AS layout, NULL::VARCHAR AS pre_reason, "
         f"{fields} FROM (SELECT file_idx, line, text, string_split(text, chr(9)) AS f "
