@@ -125,15 +125,20 @@ def _run_child(name: str, *args: str) -> dict[str, Any]:
     return result
 
 
-def _own_peak_rss() -> int | None:
-    """This process's own peak RSS in bytes (Linux ``VmHWM``), or None where unknown."""
+def _proc_kib(path: str, key: str) -> int | None:
+    """The ``key:`` line of a Linux ``/proc`` file (a figure in KiB) in bytes, or None."""
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(f"{key}:"):
                 return int(line.split()[1]) * 1024
     except OSError:
         pass
     return None
+
+
+def _own_peak_rss() -> int | None:
+    """This process's own peak RSS in bytes (Linux ``VmHWM``), or None where unknown."""
+    return _proc_kib("/proc/self/status", "VmHWM")
 
 
 # --------------------------------------------------------------------------- steps
@@ -141,13 +146,7 @@ def _own_peak_rss() -> int | None:
 
 def _mem_available() -> int:
     """Bytes the kernel says are available (``MemAvailable``), or 0 if unknown."""
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
+    return _proc_kib("/proc/meminfo", "MemAvailable") or 0
 
 
 def _pandas_files(sizes: list[int]) -> int:
