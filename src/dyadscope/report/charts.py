@@ -172,8 +172,10 @@ def network_chart(
                 y=[pos[i][1] for i in sub["id"]],
                 mode="markers+text",
                 name=kind.replace("_", " "),
-                text=[esc(_short(lbl, 20)) for lbl in sub["label"]],
-                textposition="bottom center",
+                # Labels sit beside their node, facing into the chart (outcomes, in the
+                # last column, to the left), so neighbouring columns do not overprint.
+                text=[esc(_short(lbl, 16)) for lbl in sub["label"]],
+                textposition="middle left" if kind == "outcome" else "middle right",
                 textfont={"size": 9},
                 hovertext=[
                     f"<b>{esc(r.label)}</b> ({esc(r.kind)})<br>{esc(_wrap(r.summary))}"
@@ -185,7 +187,7 @@ def network_chart(
         )
     tallest = max(Counter(round(x) for x, _ in pos.values()).values(), default=1)
     fig.update_layout(
-        height=height or max(640, 40 * tallest),
+        height=height or max(640, 28 * tallest + 80),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         font={"family": _FONT, "size": 12},
         paper_bgcolor="white",
@@ -224,7 +226,7 @@ def _layered_layout(graph: nx.DiGraph, nodes: pd.DataFrame) -> dict[str, tuple[f
         count = len(members)
         for k, n in enumerate(members):
             y = 0.0 if count == 1 else 1 - 2 * k / (count - 1)
-            pos[n] = (col + 0.28 * ((k % 2) - 0.5) * (count > 10), y)
+            pos[n] = (float(col), y)
     return pos
 
 
