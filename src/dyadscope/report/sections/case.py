@@ -153,6 +153,13 @@ def _cite_with_stance(e: Any) -> str:
     return f"{cite(e)} ({stance}{voice})"
 
 
+def _citation_order(citation: str) -> tuple[str, int, str]:
+    """Sort ``doc:a-b`` citations by document, then by first line as a number."""
+    doc, _, lines = citation.rpartition(":")
+    first = lines.split("-")[0]
+    return (doc, int(first) if first.isdigit() else 0, lines)
+
+
 def experts_section(case: Any) -> Section:
     """A table of who says what: every voice in the evidence, with position and source."""
     rows: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
@@ -160,11 +167,12 @@ def experts_section(case: Any) -> Section:
         for e in f.evidence:
             if getattr(e, "voice", None):
                 rows[e.voice].append((f.label, _kind(e.stance), cite(e)))
+    # A voice cited twice for one factor (two passages) states that position once.
     table_rows = [
         [
             voice,
-            "; ".join(f"{stance} “{label}”" for label, stance, _ in items),
-            ", ".join(sorted({c for *_, c in items})),
+            "; ".join(dict.fromkeys(f"{stance} “{label}”" for label, stance, _ in items)),
+            ", ".join(sorted({c for *_, c in items}, key=_citation_order)),
         ]
         for voice, items in sorted(rows.items())
     ]
