@@ -51,3 +51,18 @@ def test_nodes_have_distinct_places_and_room_for_a_label() -> None:
         if count > 1:
             gaps = {round(b - a, 9) for a, b in pairwise(ys)}
             assert gaps == {round(2 / (count - 1), 9)}
+
+
+def test_marker_labels_near_the_ends_face_inwards() -> None:
+    """A quoted figure on the first or last year keeps its label inside the chart."""
+    import numpy as np
+
+    from dyadscope.report.charts import _marker_text_positions
+
+    years = list(np.arange(1955, 2021))  # NumPy integers, as a frame column gives them
+    assert _marker_text_positions([1956, 1990, 2020], years) == [
+        "top right",
+        "top center",
+        "top left",
+    ]
+    assert _marker_text_positions([2000], [2000, 2005, 2010, 2015]) == ["top right"]

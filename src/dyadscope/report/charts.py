@@ -9,6 +9,7 @@ because Plotly renders a subset of HTML tags in labels and hover text.
 from __future__ import annotations
 
 import html
+import numbers
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -101,7 +102,9 @@ def line_chart(
                 name="figure quoted in a seed document",
                 mode="markers+text",
                 text=[esc(m.get("label", "")) for m in markers],
-                textposition="top center",
+                textposition=_marker_text_positions(
+                    [m["x"] for m in markers], list(df[x].dropna()) if x in df else []
+                ),
                 cliponaxis=False,
                 hovertext=[esc(m.get("hover", "")) for m in markers],
                 hoverinfo="text",
@@ -121,6 +124,26 @@ def line_chart(
             yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "title": ""}
         )
     return to_fragment(fig, chart_id)
+
+
+def _marker_text_positions(xs: Sequence[object], data_xs: Sequence[object]) -> list[str]:
+    """Where each marker's label goes so that it stays inside the chart.
+
+    A label is centred over its marker, except near either end of the x-range, where it
+    is set to the inner side (a label centred on the first or last year is cut off).
+    """
+    values = [float(v) for v in [*xs, *data_xs] if isinstance(v, numbers.Real)]
+    if not values:
+        return ["top center"] * len(xs)
+    lo, hi = min(values), max(values)
+    span = (hi - lo) or 1.0
+    positions = []
+    for v in xs:
+        share = (float(v) - lo) / span if isinstance(v, numbers.Real) else 0.5
+        positions.append(
+            "top right" if share < 0.2 else "top left" if share > 0.8 else "top center"
+        )
+    return positions
 
 
 def network_chart(
