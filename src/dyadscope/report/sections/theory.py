@@ -14,7 +14,7 @@ _ENGINE_TITLES = {
     "threat": "Balance of threat",
     "interdependence": "Asymmetric interdependence",
     "game": "Alliance game",
-    "external": "Externally driven?",
+    "external": "The externally-driven test",
 }
 
 
