@@ -88,6 +88,22 @@ def test_dyad_outside_the_cow_trade_extract_is_na_with_a_note(store: Store) -> N
     assert any("cow_trade_dyadic" in n and "USA-IND" in n for n in df.attrs["notes"])
 
 
+def test_share_above_one_is_na_with_a_note(store: Store) -> None:
+    """COW's 1948 CHN-USA flows ($417m) exceed China's national total ($244.2m).
+
+    Found by the property test: a share of 171% is not a measurement, so it is NA (as is
+    the asymmetry built on it), the other side's share and the flows stay, and a note
+    says why.
+    """
+    df = compute(store, "CHN", "USA", 1947, 1949, only=["trade"])
+    assert _by(df, "trade_total").loc[1948] == pytest.approx(417.0)
+    assert pd.isna(_by(df, "trade_share_a").loc[1948])
+    assert pd.isna(_by(df, "trade_asymmetry").loc[1948])
+    assert _by(df, "trade_share_b").loc[1948] == pytest.approx(0.020664, abs=1e-6)
+    assert 0 < _by(df, "trade_share_a").loc[1949] < 1  # 1947: no dyadic row, NA
+    assert any("in 1948" in n and "CHN's total trade" in n for n in df.attrs["notes"])
+
+
 @pytest.mark.parametrize(("a", "b"), [("USA", "CHN"), ("IND", "RUS"), ("rus", "chn")])
 def test_other_pairs_work(store: Store, a: str, b: str) -> None:
     df = compute(store, a, b, 1992, 2020)

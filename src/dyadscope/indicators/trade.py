@@ -23,6 +23,8 @@ summed flows (never averaged shares); a period with any year lacking data is NA.
 
 from __future__ import annotations
 
+import pandas as pd
+
 from dyadscope.indicators._base import (
     DyadQuery,
     Family,
@@ -181,7 +183,30 @@ def run(q: DyadQuery) -> FamilyResult:
             "load the full file with `dyadscope data load`)"
         )
     frame = fetch(q.store, _sql(_DOTS_ANNUAL if dots else _COW_ANNUAL), q.params)
+    notes += _drop_impossible_shares(frame, q, source)
     return FamilyResult(frame, sources, notes)
+
+
+def _drop_impossible_shares(frame: pd.DataFrame, q: DyadQuery, source: str) -> list[str]:
+    """Set shares above 1 to NA (in place) and say where: the two files disagree there.
+
+    A side's trade with one partner cannot exceed its trade with the world, but the
+    dyadic and national files come from different compilations and sometimes do (COW
+    puts China's 1948 trade with the US at $417m against a national total of $244m).
+    Such a share is not a measurement, so it is NA, and so is the asymmetry built on it.
+    """
+    notes = []
+    for col, side in (("trade_share_a", q.a), ("trade_share_b", q.b)):
+        bad = frame[col] > 1
+        if bad.any():
+            years = ", ".join(str(int(y)) for y in frame.loc[bad, "year"])
+            notes.append(
+                f"trade: in {years} the {q.a}-{q.b} flows in {source} exceed {side}'s total "
+                f"trade with the world, so {col} and trade_asymmetry are NA there "
+                "(the dyadic and national figures disagree)"
+            )
+            frame.loc[bad, [col, "trade_asymmetry"]] = float("nan")
+    return notes
 
 
 _EMPTY_ANNUAL = """
