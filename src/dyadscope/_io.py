@@ -13,6 +13,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from dyadscope.errors import InputError
+
 
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike[str], *, suffix: str | None = None) -> Iterator[Path]:
@@ -25,11 +27,13 @@ def atomic_path(target: str | os.PathLike[str], *, suffix: str | None = None) ->
     >>> with atomic_path("out/brief.html") as tmp:  # doctest: +SKIP
     ...     tmp.write_text("<html>…</html>")
     """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=suffix or ".tmp", dir=target.parent
-    )
+    target = check_output_path(target)
+    try:
+        fd, name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=suffix or ".tmp", dir=target.parent
+        )
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write there: {exc.strerror or exc}") from exc
     os.close(fd)
     tmp = Path(name)
     # mkstemp creates 0600; give the result the permissions a plain open() would.
@@ -42,6 +46,32 @@ def atomic_path(target: str | os.PathLike[str], *, suffix: str | None = None) ->
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def check_output_path(target: str | os.PathLike[str], *, create: bool = True) -> Path:
+    """Check that ``target`` can be an output file, creating its folder; return it.
+
+    Called before long work (a brief takes seconds to build; ``create=False`` then
+    writes nothing yet) as well as by :func:`atomic_path`, so that a path that is a
+    folder, or whose folder cannot be created, fails with
+    :class:`~dyadscope.errors.InputError` naming it.
+
+    >>> check_output_path("/tmp")  # doctest: +SKIP
+    Traceback (most recent call last):
+    dyadscope.errors.InputError: /tmp: is a folder; give a file name for the output
+    """
+    target = Path(target)
+    if target.is_dir():
+        raise InputError(f"{target}: is a folder; give a file name for the output")
+    if not create:
+        return target
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(
+            f"{target}: cannot create its folder {target.parent}: {exc.strerror or exc}"
+        ) from exc
+    return target
 
 
 def atomic_write_text(target: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> Path:

@@ -19,7 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from dyadscope import __version__
-from dyadscope._io import atomic_write_text
+from dyadscope._io import atomic_write_text, check_output_path
 from dyadscope.report.model import Section
 
 StepCallback = Callable[[str], None]
@@ -103,6 +103,7 @@ def build_brief(
     """
     from dyadscope.report.assemble import assemble
 
+    check_output_path(output, create=False)  # fail now, not after building the brief
     opts = options or BriefOptions()
     step = on_step or (lambda _name: None)
     parts = assemble(a, b, case_path=case_path, options=opts, on_step=step)
