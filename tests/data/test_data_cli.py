@@ -58,6 +58,22 @@ def test_load_bad_file_exits_2_with_message(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "missing column" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv"]  # no empty store left
+
+
+def test_failed_load_keeps_an_existing_store(tmp_path: Path, shared_file) -> None:
+    store = tmp_path / "s.duckdb"
+    good = runner.invoke(
+        app, ["data", "load", "igos", "--file", str(shared_file("igos")), "--store", str(store)]
+    )
+    assert good.exit_code == 0, good.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("ccode,year\n365,2010\n")
+    result = runner.invoke(app, ["data", "load", "nmc", "--file", str(bad), "--store", str(store)])
+    assert result.exit_code == 2
+    listed = runner.invoke(app, ["data", "list", "--store", str(store), "--format", "json"])
+    rows = {r["dataset"]: r for r in json.loads(listed.output)}
+    assert rows["igos"]["status"] == "loaded"
 
 
 def test_unknown_dataset_exits_2() -> None:

@@ -76,8 +76,15 @@ def load(
     from dyadscope.data.store import Store
 
     target = _store_path(store)
-    with Store(target) as db:
-        prov = load_file(dataset, file, db)
+    new_store = not target.exists()
+    try:
+        with Store(target) as db:
+            prov = load_file(dataset, file, db)
+    except BaseException:
+        if new_store:  # a failed first load leaves no empty store behind
+            for leftover in (target, target.with_name(target.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        raise
     years = f", {prov.first_year}–{prov.last_year}" if prov.first_year is not None else ""
     console.print(
         Text(f"loaded {prov.dataset} into table {prov.table}: {prov.rows} rows{years} ({target})")
