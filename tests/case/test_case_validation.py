@@ -406,6 +406,35 @@ def test_yaml_tags_are_not_executed(tmp_path: Path) -> None:
         validate_case(path)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "Billion laughs": each line multiplies the one before; 9**9 strings if expanded.
+        'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
+        + "".join(
+            f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n"
+            for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+        ),
+        "a: &loop [*loop]\n",  # a list that contains itself
+    ],
+    ids=["billion-laughs", "recursive"],
+)
+def test_aliased_lists_are_refused_at_once(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "bomb.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CaseValidationError, match="line 1: this list or mapping is reused"):
+        validate_case(path)
+
+
+def test_an_aliased_plain_value_is_fine(minimal_path: Path, tmp_path: Path) -> None:
+    text = minimal_path.read_text(encoding="utf-8")
+    path = tmp_path / "alias.yaml"
+    path.write_text(text.replace("title: ", "title: &t ", 1) + "description: *t\n", "utf-8")
+    with pytest.raises(CaseValidationError) as info:
+        validate_case(path)
+    assert "YAML alias" not in str(info.value) and "description" in str(info.value)
+
+
 def test_building_a_case_in_code_checks_references(minimal_data: Data) -> None:
     """``Case.model_validate`` alone also refuses a dangling link (no half-checked cases)."""
     put(("links", 0, "target"), "nowhere")(minimal_data)

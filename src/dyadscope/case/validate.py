@@ -77,6 +77,35 @@ def _walk(
             _walk(item, (*path, i), lines, problems, stack)
 
 
+def _reject_collection_aliases(root: yaml.Node | None, source: str) -> None:
+    """Refuse a list or mapping reused through a YAML alias (``*name``).
+
+    Each reuse multiplies what is read after it, so a few lines of nested aliases
+    (the "billion laughs") would expand without bound in validation; a case file
+    has no need for them.  Aliases of plain values are harmless and allowed.
+    """
+    seen: set[int] = set()
+    todo = [root] if root is not None else []
+    while todo:
+        node = todo.pop()
+        if not isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            continue
+        if id(node) in seen:
+            raise CaseValidationError(
+                source,
+                [
+                    f"line {node.start_mark.line + 1}: this list or mapping is reused "
+                    "through a YAML alias; case files may not alias lists or mappings "
+                    "(they can expand without bound), so write the values out"
+                ],
+            )
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            todo.extend(v for pair in node.value for v in pair)
+        else:
+            todo.extend(node.value)
+
+
 def parse_yaml(text: str, source: str) -> tuple[Any, LineMap, list[Problem]]:
     """Load YAML safely and map each YAML path to its line number.
 
@@ -88,8 +117,9 @@ def parse_yaml(text: str, source: str) -> tuple[Any, LineMap, list[Problem]]:
     3
     """
     try:
-        data = yaml.safe_load(text)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+        _reject_collection_aliases(root, source)
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
