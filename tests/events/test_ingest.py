@@ -352,6 +352,23 @@ def test_a_file_that_breaks_its_batch_fails_alone(
     assert len(_stored_ids(tmp_path / "store")) == 100
 
 
+def test_a_file_with_an_endless_line_fails_with_a_short_reason(
+    export_2_0: Path, tmp_path: Path
+) -> None:
+    """A 3 MB line (no line breaks: not GDELT) fails its file; the message stays short."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _variant(export_2_0, folder / "good.CSV", 0, slice(0, 50))
+    (folder / "long.CSV").write_text("1\t" * 1_500_000 + "\n", encoding="utf-8")
+    report = ingest([folder], tmp_path / "store")
+    by_name = {Path(f.path).name: f for f in report.files}
+    assert by_name["good.CSV"].rows_stored == 50
+    error = by_name["long.CSV"].error or ""
+    assert by_name["long.CSV"].status == "failed"
+    assert "Maximum line size" in error and len(error) < 400
+    assert error.count(str(folder / "long.CSV")) == 1
+
+
 def test_catalog_is_created_whole(export_2_0: Path, tmp_path: Path) -> None:
     """A creator killed half-way leaves only a temporary file, which the next run clears."""
     store = tmp_path / "store"

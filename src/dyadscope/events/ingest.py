@@ -37,7 +37,7 @@ import pandas as pd
 from dyadscope._io import atomic_path, sha256_file
 from dyadscope.errors import DyadscopeError, InputError
 from dyadscope.events import catalog
-from dyadscope.events.parse import load_batch
+from dyadscope.events.parse import duckdb_reason, load_batch
 from dyadscope.events.schema import CANONICAL_COLUMNS
 from dyadscope.events.validate import build_typed, register_lookups
 
@@ -238,7 +238,10 @@ def _ingest_isolating_failures(store: Path, batch: list[tuple[Path, str]]) -> li
     except (duckdb.Error, OSError, DyadscopeError) as exc:
         if len(batch) == 1:
             path, digest = batch[0]
-            return [FileReport(str(path), digest, "failed", error=f"{path}: {exc}")]
+            reason = str(exc) if isinstance(exc, DyadscopeError) else duckdb_reason(exc)
+            if not reason.startswith(f"{path}:"):
+                reason = f"{path}: {reason}"
+            return [FileReport(str(path), digest, "failed", error=reason)]
     recover(store)
     return [fr for item in batch for fr in _ingest_isolating_failures(store, [item])]
 

@@ -131,6 +131,25 @@ def _sanitize_to_utf8(path: Path, workdir: Path) -> Path:
     return target
 
 
+def duckdb_reason(exc: BaseException, limit: int = 300) -> str:
+    """DuckDB's error in one short line: no echo of the offending line, no option dump.
+
+    DuckDB's CSV errors quote the whole bad line (megabytes, for a file with no line
+    breaks) and list every reader option; a user needs the first sentence and the
+    hint that follows it.
+    """
+    keep = []
+    for raw in str(exc).splitlines():
+        line = raw.strip()
+        if not line or line.startswith("Original Line:"):
+            continue
+        if "=" in line and not line.endswith("."):  # "delimiter = ..." option lines
+            break
+        keep.append(line)
+    text = " ".join(keep) or type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _quote(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
@@ -172,7 +191,9 @@ def _read_lines(
             _append_lines(con, [(idx, path)], table)
         except duckdb.InvalidInputException as exc:
             if "unicode" not in str(exc).lower() and "utf" not in str(exc).lower():
-                raise SchemaError(f"{path}: DuckDB could not read the file: {exc}") from exc
+                raise SchemaError(
+                    f"{path}: DuckDB could not read the file: {duckdb_reason(exc)}"
+                ) from exc
             _append_lines(con, [(idx, _sanitize_to_utf8(path, workdir / f"utf8-{idx}"))], table)
 
 
