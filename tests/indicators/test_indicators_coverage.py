@@ -7,6 +7,7 @@ store checks that pairs other than Russia–China get honest NAs, never a false 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -102,6 +103,41 @@ def test_share_above_one_is_na_with_a_note(store: Store) -> None:
     assert _by(df, "trade_share_b").loc[1948] == pytest.approx(0.020664, abs=1e-6)
     assert 0 < _by(df, "trade_share_a").loc[1949] < 1  # 1947: no dyadic row, NA
     assert any("in 1948" in n and "CHN's total trade" in n for n in df.attrs["notes"])
+
+
+@pytest.mark.parametrize(
+    ("iso", "old", "new", "years"),
+    [("DEU", 260, 255, (1970, 1989, 1990)), ("YEM", 678, 679, (1980, 1989, 1990))],
+)
+def test_a_state_with_an_earlier_cow_code_reads_it_in_its_years(
+    store: Store, shared_data: Path, iso: str, old: int, new: int, years: tuple[int, ...]
+) -> None:
+    """DEU before 1990 is West Germany (COW 260); YEM before 1990 the Yemen Arab Republic.
+
+    1990 holds rows for both codes in NMC; it belongs to the unified state.
+    """
+    nmc = pd.read_csv(shared_data / "cow" / "cow_nmc_v7.csv").set_index(["ccode", "year"])
+    first, last_old, unified = years
+    df = compute(store, iso, "FRA", first, unified, only=["capability"])
+    cinc = _by(df, "cinc_a")
+    assert cinc.loc[first] == pytest.approx(nmc.loc[(old, first), "cinc"])
+    assert cinc.loc[last_old] == pytest.approx(nmc.loc[(old, last_old), "cinc"])
+    assert cinc.loc[unified] == pytest.approx(nmc.loc[(new, unified), "cinc"])
+    assert cinc.notna().all()
+    assert any(f"COW {old}" in n and f"{first}–{last_old}" in n for n in df.attrs["notes"])
+    swapped = compute(store, "FRA", iso, first, unified, only=["capability"])
+    assert _by(swapped, "cinc_b").tolist() == cinc.tolist()
+
+
+def test_germany_in_a_dyadic_table_before_1990(store: Store, shared_data: Path) -> None:
+    """COW's 260-365 trade rows (1955-1959) are DEU-RUS trade; 255-365 from 1990."""
+    raw = pd.read_csv(shared_data / "cow" / "cow_trade_v4_dyadic_rus365_chn710.csv.gz")
+    flows = raw.set_index(["ccode1", "ccode2", "year"])[["flow1", "flow2"]].sum(axis=1)
+    df = compute(store, "DEU", "RUS", 1957, 1991, only=["trade"])
+    total = _by(df, "trade_total")
+    assert total.loc[1957] == pytest.approx(flows.loc[(260, 365, 1957)])
+    assert total.loc[1991] == pytest.approx(flows.loc[(255, 365, 1991)])
+    assert total.loc[1960:1989].isna().all()  # COW has no 260-365 rows for these years
 
 
 @pytest.mark.parametrize(("a", "b"), [("USA", "CHN"), ("IND", "RUS"), ("rus", "chn")])

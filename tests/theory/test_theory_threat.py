@@ -166,3 +166,20 @@ def test_combined_score_bounds_and_na(values: list[float]) -> None:
     else:
         assert math.isnan(row["threat"])
         assert pd.isna(row["criteria_used"])
+
+
+@pytest.mark.parametrize(
+    ("year", "expected"),
+    [(1970, {"DEU": 260, "YEM": 678}), (1990, {"DEU": 255, "YEM": 679}), (None, {"DEU": 255})],
+)
+def test_states_get_the_cow_code_of_the_year(store, year, expected) -> None:
+    """DEU in 1970 is West Germany (COW 260); 1990, in both codes, goes to the unified state."""
+    from dyadscope.theory._common import resolve_states
+
+    codes = resolve_states(store, list(expected), year=year)
+    assert codes == expected
+
+
+def test_west_germany_has_capability_in_a_1970_threat_matrix(store) -> None:
+    res = balance_of_threat(store, 1970, states=["USA", "RUS", "DEU"])
+    assert res.matrix.loc["DEU"].drop("DEU").notna().all()

@@ -19,14 +19,17 @@ Historical decisions (each is tested in ``tests/data/test_data_countries.py``):
   to ``RUS`` as well.
 * **China** — COW 710 (PRC and its predecessors) ↔ ``CHN``; COW 713 (ROC) ↔ ``TWN``.
 * **Germany** — COW 255 (Germany, 1816–1945 and 1990–) and 260 (German Federal
-  Republic, 1955–1990) both map to ``DEU``; ``DEU`` maps back to 255.  COW 265 (German
-  Democratic Republic) maps to the withdrawn ISO code ``DDR``.
+  Republic, 1955–1990) both map to ``DEU``; ``DEU`` maps back to 255, except where a
+  year is known: indicators and the theory engines read ``DEU`` as 260 for 1955–1989
+  (:data:`COW_PREDECESSORS`).  COW 265 (German Democratic Republic) maps to the
+  withdrawn ISO code ``DDR``.
 * **Yugoslavia/Serbia** — COW keeps one code, 345, from 1878 to today (Serbia,
   Yugoslavia, Serbia and Montenegro, Serbia).  We follow COW's continuity and map 345
   ↔ ``SRB`` in every year rather than ``YUG``, because ``YUG`` was withdrawn in 2003 and
   would split one COW series in two.  ``YUG``/``SCG`` resolve to ``SRB``.
 * **Yemen** — COW 678 (Yemen Arab Republic, North, to 1990) → ``YEM`` (ISO gave the
-  North that code), COW 679 (Yemen, 1990–) → ``YEM`` (``YEM`` maps back to 679), COW 680
+  North that code), COW 679 (Yemen, 1990–) → ``YEM`` (``YEM`` maps back to 679, and to
+  678 in 1926–1989 where a year is known), COW 680
   (Yemen People's Republic, South) → ``YMD``, its withdrawn ISO code.
 * **Czechoslovakia** — COW 315 → ``CSK`` (withdrawn ISO); COW 316 (Czech Republic) → ``CZE``.
 * **Vietnam** — COW 816 → ``VNM``; COW 817 (Republic of Vietnam) has no ISO3 code.
@@ -499,6 +502,28 @@ def iso3_to_cow(iso3: str) -> int:
     if result is None:
         raise UnknownCountry(f"{iso3!r} has no Correlates of War state code")
     return int(result)
+
+
+#: ISO3 codes whose territory COW records under another state code for some years:
+#: (code, first year, last year).  West Germany (260) until 1989 for ``DEU`` and the
+#: Yemen Arab Republic (678) until 1989 for ``YEM``; 1990 belongs to the unified state,
+#: whose code (255, 679) COW also gives for that year.  East Germany (265) and South
+#: Yemen (680) have no ISO3 successor of their own and are not folded in.
+COW_PREDECESSORS: dict[str, tuple[int, int, int]] = {
+    "DEU": (260, 1955, 1989),
+    "YEM": (678, 1926, 1989),
+}
+
+
+def cow_predecessor(iso3: str) -> tuple[int, int, int] | None:
+    """The other COW code an ISO3 state had in earlier years, with its years, or None.
+
+    >>> cow_predecessor("deu")
+    (260, 1955, 1989)
+    >>> cow_predecessor("RUS") is None  # COW 365 throughout
+    True
+    """
+    return COW_PREDECESSORS.get(iso3.upper())
 
 
 def cow_name(ccode: int) -> str:

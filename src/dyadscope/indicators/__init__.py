@@ -194,9 +194,19 @@ def compute(
     >>> df[["indicator", "value"]].round(4).values.tolist()
     [['cinc_a', 0.0391], ['cinc_b', 0.2092], ['cinc_ratio_b_a', 5.3531]]
     """
+    from dyadscope.data.countries import cow_name, cow_predecessor
+
     _check_args(start, end, periods, trade_source)
     fams, keep = _select(only)
     iso_a, iso_b, ca, cb, notes = _states(a, b)
+    for iso in (iso_a, iso_b):
+        pred = cow_predecessor(iso)
+        if pred and pred[1] <= end and start <= pred[2]:
+            code, first, last = pred
+            notes.append(
+                f"{iso}: COW-based values for {max(first, start)}–{min(last, end)} are those "
+                f"of COW {code} ({cow_name(code)}), the code COW gives the state then"
+            )
     base = DyadQuery.for_store(
         store,
         a=iso_a,
@@ -206,6 +216,8 @@ def compute(
         start=start,
         end=end,
         trade_source=trade_source,
+        predecessor_a=cow_predecessor(iso_a),
+        predecessor_b=cow_predecessor(iso_b),
     )
     frames: list[pd.DataFrame] = []
     for fam in fams:

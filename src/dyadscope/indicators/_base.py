@@ -91,6 +91,9 @@ class DyadQuery:
     trade_source: TradeSource = "cow"
     tables: frozenset[str] = frozenset()
     versions: Mapping[str, str] = field(default_factory=dict)
+    #: Each side's earlier COW code and its years (see ``countries.cow_predecessor``).
+    predecessor_a: tuple[int, int, int] | None = None
+    predecessor_b: tuple[int, int, int] | None = None
 
     @classmethod
     def for_store(cls, store: Store, **kw: Any) -> DyadQuery:
@@ -122,7 +125,7 @@ class DyadQuery:
     @property
     def params(self) -> dict[str, Any]:
         """Named SQL parameters every family query may use."""
-        return {
+        params: dict[str, Any] = {
             "a": self.a,
             "b": self.b,
             "ca": self.ccode_a,
@@ -131,6 +134,10 @@ class DyadQuery:
             "end": self.end,
             "period": self.period,
         }
+        for side, pred in (("ca", self.predecessor_a), ("cb", self.predecessor_b)):
+            code, first, last = pred or (-1, 1, 0)  # an empty year range: never used
+            params |= {f"{side}_alt": code, f"{side}_from": first, f"{side}_to": last}
+        return params
 
 
 @dataclass
@@ -200,6 +207,28 @@ def bucket_sum(expr: str, alias: str) -> str:
     return f"CASE WHEN count({expr}) = $period THEN sum({expr}) END AS {alias}"
 
 
+def state_code_sql(side: str, year: str = "year") -> str:
+    """SQL for one side's COW code in the row's ``year`` (``side`` is ``ca`` or ``cb``).
+
+    The state's own code, except in the years COW records its territory under an
+    earlier code (West Germany for ``DEU`` until 1989, for instance).
+    """
+    return (
+        f"(CASE WHEN {year} BETWEEN ${side}_from AND ${side}_to THEN ${side}_alt ELSE ${side} END)"
+    )
+
+
+#: SQL for side A's and side B's COW code in a row's ``year``.
+CA, CB = state_code_sql("ca"), state_code_sql("cb")
+#: SQL lists of every COW code of side A and of side B, whatever the year (for
+#: "does the table know this state or dyad at all" checks).
+ANY_A, ANY_B = "($ca, $ca_alt)", "($cb, $cb_alt)"
+#: SQL: a row of a (ccode1, ccode2) table belongs to the dyad, in any year.
+ANY_DYAD = (
+    f"((ccode1 IN {ANY_A} AND ccode2 IN {ANY_B}) OR (ccode1 IN {ANY_B} AND ccode2 IN {ANY_A}))"
+)
+
+
 def dyad_in_table_sql(table: str) -> str:
     """SQL boolean: both states of the dyad appear somewhere in ``table``.
 
@@ -209,6 +238,6 @@ def dyad_in_table_sql(table: str) -> str:
     so a dyad counts as covered only when both of its states occur in the table.
     """
     return (
-        f"(EXISTS (SELECT 1 FROM {table} WHERE ccode1 = $ca OR ccode2 = $ca) AND "
-        f"EXISTS (SELECT 1 FROM {table} WHERE ccode1 = $cb OR ccode2 = $cb))"
+        f"(EXISTS (SELECT 1 FROM {table} WHERE ccode1 IN {ANY_A} OR ccode2 IN {ANY_A}) AND "
+        f"EXISTS (SELECT 1 FROM {table} WHERE ccode1 IN {ANY_B} OR ccode2 IN {ANY_B}))"
     )

@@ -21,6 +21,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dyadscope.indicators._base import (
+    ANY_DYAD,
+    CA,
+    CB,
     DyadQuery,
     Family,
     FamilyResult,
@@ -29,7 +32,7 @@ from dyadscope.indicators._base import (
     fetch,
 )
 
-_DYAD = "((ccode1 = $ca AND ccode2 = $cb) OR (ccode1 = $cb AND ccode2 = $ca))"
+_DYAD = f"((ccode1 = {CA} AND ccode2 = {CB}) OR (ccode1 = {CB} AND ccode2 = {CA}))"
 _YEARS = "WITH years AS (SELECT range::INTEGER AS year FROM range($start, $end + 1))"
 
 
@@ -219,7 +222,8 @@ def _run_panel(
 ) -> tuple[pd.DataFrame, list[str]]:
     """A panel column for the dyad, and a note when the table has no row for the dyad."""
     frame = fetch(q.store, _panel_sql(table, column, alias), q.params)
-    has_dyad = fetch(q.store, f"SELECT count(*) FROM {table} WHERE {_DYAD}", q.params).iloc[0, 0]
+    sql = f"SELECT count(*) FROM {table} WHERE {ANY_DYAD}"
+    has_dyad = fetch(q.store, sql, q.params).iloc[0, 0]
     return frame, _uncovered_note(q, family, table, bool(has_dyad))
 
 

@@ -8,6 +8,8 @@ ratio ``cinc_b / cinc_a`` says how many times B's capabilities exceed A's — th
 from __future__ import annotations
 
 from dyadscope.indicators._base import (
+    CA,
+    CB,
     DyadQuery,
     Family,
     FamilyResult,
@@ -53,10 +55,10 @@ INDICATORS = (
     ),
 )
 
-_SQL = """
+_SQL = f"""
 WITH years AS (SELECT range::INTEGER AS year FROM range($start, $end + 1)),
-xa AS (SELECT year, cinc FROM nmc WHERE ccode = $ca),
-xb AS (SELECT year, cinc FROM nmc WHERE ccode = $cb)
+xa AS (SELECT year, cinc FROM nmc WHERE ccode = {CA}),
+xb AS (SELECT year, cinc FROM nmc WHERE ccode = {CB})
 SELECT y.year, xa.cinc AS cinc_a, xb.cinc AS cinc_b,
        xb.cinc / NULLIF(xa.cinc, 0) AS cinc_ratio_b_a
 FROM years y LEFT JOIN xa USING (year) LEFT JOIN xb USING (year)

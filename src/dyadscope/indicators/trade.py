@@ -26,6 +26,9 @@ from __future__ import annotations
 import pandas as pd
 
 from dyadscope.indicators._base import (
+    ANY_DYAD,
+    CA,
+    CB,
     DyadQuery,
     Family,
     FamilyResult,
@@ -92,16 +95,16 @@ INDICATORS = (
 # Each source fills the same CTE ``annual(year, imp_a, imp_b, tot_a, tot_b)`` in US$
 # million: imp_a = A's imports from B, imp_b = B's imports from A (= A's exports to B),
 # tot_a / tot_b = each side's total trade with the world.
-_COW_ANNUAL = """
+_COW_ANNUAL = f"""
 d AS (
   SELECT year,
-         CASE WHEN ccode1 = $ca THEN flow1 ELSE flow2 END AS imp_a,
-         CASE WHEN ccode1 = $ca THEN flow2 ELSE flow1 END AS imp_b
+         CASE WHEN ccode1 = {CA} THEN flow1 ELSE flow2 END AS imp_a,
+         CASE WHEN ccode1 = {CA} THEN flow2 ELSE flow1 END AS imp_b
   FROM cow_trade_dyadic
-  WHERE (ccode1 = $ca AND ccode2 = $cb) OR (ccode1 = $cb AND ccode2 = $ca)
+  WHERE (ccode1 = {CA} AND ccode2 = {CB}) OR (ccode1 = {CB} AND ccode2 = {CA})
 ),
-na AS (SELECT year, imports + exports AS tot FROM cow_trade_national WHERE ccode = $ca),
-nb AS (SELECT year, imports + exports AS tot FROM cow_trade_national WHERE ccode = $cb),
+na AS (SELECT year, imports + exports AS tot FROM cow_trade_national WHERE ccode = {CA}),
+nb AS (SELECT year, imports + exports AS tot FROM cow_trade_national WHERE ccode = {CB}),
 annual AS (
   SELECT y.year, d.imp_a, d.imp_b, na.tot AS tot_a, nb.tot AS tot_b
   FROM years y LEFT JOIN d USING (year) LEFT JOIN na USING (year) LEFT JOIN nb USING (year)
@@ -222,8 +225,7 @@ def _has_dyad(q: DyadQuery, dots: bool) -> bool:
         sql = """SELECT count(*) FROM dots WHERE (reporter_iso3 = $a AND partner_iso3 = $b)
                  OR (reporter_iso3 = $b AND partner_iso3 = $a)"""
     else:
-        sql = """SELECT count(*) FROM cow_trade_dyadic
-                 WHERE (ccode1 = $ca AND ccode2 = $cb) OR (ccode1 = $cb AND ccode2 = $ca)"""
+        sql = f"SELECT count(*) FROM cow_trade_dyadic WHERE {ANY_DYAD}"
     return bool(fetch(q.store, sql, q.params).iloc[0, 0])
 
 

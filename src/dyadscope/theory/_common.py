@@ -49,12 +49,14 @@ def query(store: Store, sql: str, params: Sequence[Any] | None = None) -> pd.Dat
     return store.con.execute(sql, list(params or [])).df()
 
 
-def resolve_states(store: Store, codes: Iterable[str]) -> dict[str, int]:
+def resolve_states(store: Store, codes: Iterable[str], year: int | None = None) -> dict[str, int]:
     """Map ISO3 codes (any case) to COW codes, using the ``nmc`` table's own pairs.
 
     Why the ``nmc`` table: it is the one table that lists every state with both
     codes, so the mapping cannot disagree with the capabilities the engines use.
-    When an ISO3 code has had several COW codes, the most recent one is used.
+    When an ISO3 code has had several COW codes, the one the table gives it in
+    ``year`` is used (``DEU`` in 1970 is West Germany, COW 260), else the most
+    recent one (where a year has two, as 1990 for ``DEU``, also the most recent).
 
     >>> resolve_states(store, ["rus", "CHN"])  # doctest: +SKIP
     {'RUS': 365, 'CHN': 710}
@@ -62,7 +64,11 @@ def resolve_states(store: Store, codes: Iterable[str]) -> dict[str, int]:
     require_tables(store, "nmc")
     pairs = query(
         store,
-        "SELECT iso3, arg_max(ccode, year) AS ccode FROM nmc WHERE iso3 IS NOT NULL GROUP BY iso3",
+        """SELECT iso3, arg_max(ccode, in_year::INTEGER * 100000 + last) AS ccode
+           FROM (SELECT iso3, ccode, max(year) AS last, bool_or(year = ?) AS in_year
+                 FROM nmc WHERE iso3 IS NOT NULL GROUP BY iso3, ccode)
+           GROUP BY iso3""",
+        [-1 if year is None else year],
     )
     known = dict(zip(pairs["iso3"], pairs["ccode"].astype(int), strict=True))
     out: dict[str, int] = {}

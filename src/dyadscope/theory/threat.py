@@ -250,7 +250,7 @@ def balance_of_threat(
     """
     require_tables(store, "nmc")
     w = parse_weights(weights)
-    codes = resolve_states(store, list(states) if states is not None else DEFAULT_STATES)
+    codes = resolve_states(store, list(states) if states is not None else DEFAULT_STATES, year=year)
     if len(codes) < 2:
         raise InputError(f"balance of threat needs at least two distinct states; got {list(codes)}")
     years = store.con.execute("SELECT min(year), max(year) FROM nmc").fetchone()
