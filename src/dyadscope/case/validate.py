@@ -117,9 +117,14 @@ def parse_yaml(text: str, source: str) -> tuple[Any, LineMap, list[Problem]]:
     3
     """
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        _reject_collection_aliases(root, source)
-        data = yaml.safe_load(text)
+        # One parse: the node tree gives the lines, then the same tree is constructed.
+        loader = yaml.SafeLoader(text)
+        try:
+            root = loader.get_single_node()
+            _reject_collection_aliases(root, source)
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

@@ -199,8 +199,8 @@ def compute(
     _check_args(start, end, periods, trade_source)
     fams, keep = _select(only)
     iso_a, iso_b, ca, cb, notes = _states(a, b)
-    for iso in (iso_a, iso_b):
-        pred = cow_predecessor(iso)
+    pred_a, pred_b = cow_predecessor(iso_a), cow_predecessor(iso_b)
+    for iso, pred in ((iso_a, pred_a), (iso_b, pred_b)):
         if pred and pred[1] <= end and start <= pred[2]:
             code, first, last = pred
             notes.append(
@@ -216,8 +216,8 @@ def compute(
         start=start,
         end=end,
         trade_source=trade_source,
-        predecessor_a=cow_predecessor(iso_a),
-        predecessor_b=cow_predecessor(iso_b),
+        predecessor_a=pred_a,
+        predecessor_b=pred_b,
     )
     frames: list[pd.DataFrame] = []
     for fam in fams:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from dyadscope.data.countries import cow_predecessor
 from dyadscope.errors import MissingData, UnknownCountry
 
 if TYPE_CHECKING:
@@ -54,9 +55,9 @@ def resolve_states(store: Store, codes: Iterable[str], year: int | None = None) 
 
     Why the ``nmc`` table: it is the one table that lists every state with both
     codes, so the mapping cannot disagree with the capabilities the engines use.
-    When an ISO3 code has had several COW codes, the one the table gives it in
-    ``year`` is used (``DEU`` in 1970 is West Germany, COW 260), else the most
-    recent one (where a year has two, as 1990 for ``DEU``, also the most recent).
+    When an ISO3 code has had several COW codes, the most recent one is used, except
+    in a ``year`` that :func:`dyadscope.data.countries.cow_predecessor` gives to an
+    earlier code (``DEU`` in 1970 is West Germany, COW 260), as the indicators do.
 
     >>> resolve_states(store, ["rus", "CHN"])  # doctest: +SKIP
     {'RUS': 365, 'CHN': 710}
@@ -64,11 +65,7 @@ def resolve_states(store: Store, codes: Iterable[str], year: int | None = None) 
     require_tables(store, "nmc")
     pairs = query(
         store,
-        """SELECT iso3, arg_max(ccode, in_year::INTEGER * 100000 + last) AS ccode
-           FROM (SELECT iso3, ccode, max(year) AS last, bool_or(year = ?) AS in_year
-                 FROM nmc WHERE iso3 IS NOT NULL GROUP BY iso3, ccode)
-           GROUP BY iso3""",
-        [-1 if year is None else year],
+        "SELECT iso3, arg_max(ccode, year) AS ccode FROM nmc WHERE iso3 IS NOT NULL GROUP BY iso3",
     )
     known = dict(zip(pairs["iso3"], pairs["ccode"].astype(int), strict=True))
     out: dict[str, int] = {}
@@ -80,7 +77,9 @@ def resolve_states(store: Store, codes: Iterable[str], year: int | None = None) 
             raise UnknownCountry(
                 f"state {raw!r}: not an ISO3 code found in table nmc (field iso3){hint}"
             )
-        out[code] = known[code]
+        pred = cow_predecessor(code)
+        in_pred_years = pred is not None and year is not None and pred[1] <= year <= pred[2]
+        out[code] = pred[0] if pred is not None and in_pred_years else known[code]
     return out
 
 
