@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -15,10 +16,10 @@ __all__ = ["catalog"]
 CATALOG_COLUMNS = ("dataset", "version", "rows", "coverage", "status", "source", "table", "origin")
 
 
-def _coverage(first: object, last: object) -> str:
+def _coverage(first: Any, last: Any) -> str:
     if first is None or last is None or pd.isna(first) or pd.isna(last):
         return ""
-    return f"{int(first)}–{int(last)}"  # type: ignore[call-overload]
+    return f"{int(first)}–{int(last)}"
 
 
 def catalog(store_path: str | Path | None = None) -> pd.DataFrame:
@@ -43,7 +44,7 @@ def catalog(store_path: str | Path | None = None) -> pd.DataFrame:
                 loaded[str(row["dataset"])] = row
     rows = []
     for name, cls in adapters().items():
-        entry = {
+        entry: dict[str, Any] = {
             "dataset": name,
             "table": cls.table.name,
             "version": cls.version,

@@ -12,7 +12,8 @@ import html
 import numbers
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -28,6 +29,11 @@ _FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
 def esc(text: object) -> str:
     """Escape text for Plotly labels and hover boxes."""
     return html.escape(str(text), quote=True)
+
+
+def _records(frame: pd.DataFrame) -> Iterator[Any]:
+    """Rows as named tuples whose fields are read as plain values (pandas types them loosely)."""
+    return frame.itertuples(index=False)
 
 
 def _slug(text: str) -> str:
@@ -50,12 +56,13 @@ def _layout(fig: go.Figure, *, height: int, yaxis_title: str = "", xaxis_title: 
 
 def to_fragment(fig: go.Figure, chart_id: str) -> str:
     """Serialise a figure to an HTML fragment with a stable element id."""
-    return fig.to_html(
+    fragment: str = fig.to_html(
         full_html=False,
         include_plotlyjs=False,
         div_id=f"chart-{_slug(chart_id)}",
         config={"displaylogo": False, "responsive": True},
     )
+    return fragment
 
 
 def line_chart(
@@ -157,14 +164,14 @@ def network_chart(
     midpoint shows its text.  The layout is deterministic (no random seed needed).
     """
     graph = nx.DiGraph()
-    for row in nodes.itertuples(index=False):
+    for row in _records(nodes):
         graph.add_node(row.id, kind=row.kind)
-    for row in edges.itertuples(index=False):
+    for row in _records(edges):
         graph.add_edge(row.source, row.target, weight=abs(float(row.weight)))
     pos = _layered_layout(graph, nodes)
     fig = go.Figure()
     mid_x, mid_y, mid_text = [], [], []
-    for row in edges.itertuples(index=False):
+    for row in _records(edges):
         (x0, y0), (x1, y1) = pos[row.source], pos[row.target]
         w = float(row.weight)
         colour = "rgba(0,140,90,0.55)" if w >= 0 else "rgba(200,40,40,0.55)"
@@ -202,7 +209,7 @@ def network_chart(
                 textfont={"size": 9},
                 hovertext=[
                     f"<b>{esc(r.label)}</b> ({esc(r.kind)})<br>{esc(_wrap(r.summary))}"
-                    for r in sub.itertuples(index=False)
+                    for r in _records(sub)
                 ],
                 hoverinfo="text",
                 marker={"size": 13, "color": colour, "line": {"width": 1, "color": "white"}},

@@ -23,7 +23,7 @@ def sources_section(case: Any) -> Section:
     cat = catalog()
     rows = []
     for r in cat.itertuples(index=False):
-        adapter = get_adapter(r.dataset)
+        adapter = get_adapter(str(r.dataset))
         rows.append(
             [
                 adapter.title,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
@@ -83,7 +84,7 @@ def _power(section: Section, power: Any, a: str, b: str) -> None:
 def _polarity_runs(polarity: pd.DataFrame) -> str:
     """'1946–1990 bipolar (USA, RUS); …' from the yearly classification."""
     runs: list[str] = []
-    rows = polarity.dropna(subset=["polarity"]).itertuples(index=False)
+    rows: Iterator[Any] = polarity.dropna(subset=["polarity"]).itertuples(index=False)
     start = prev = None
     for r in rows:
         key = (r.polarity, r.leader if r.polarity == "unipolar" else None)
