@@ -200,9 +200,15 @@ def test_faults_are_counted_and_the_ingest_accounts_for_every_row(
 
 
 def test_faults_leave_a_clean_run_unchanged(tmp_path: Path) -> None:
-    clean = synthesize(3_000, tmp_path / "a", seed=8).files
-    noisy = synthesize(3_000, tmp_path / "b", seed=8, bad_fraction=0.1).files
-    lines_a = b"".join(f.read_bytes() for f in clean).split(b"\n")
-    lines_b = b"".join(f.read_bytes() for f in noisy).split(b"\n")
+    """Exactly the ``bad_rows`` corrupted lines differ from the clean run; no other line.
+
+    Every corruption changes its line (a field added, SQLDATE or the id rewritten), so
+    the count of differing lines is exactly ``bad_rows``, which is itself near 10%.
+    """
+    clean = synthesize(3_000, tmp_path / "a", seed=8)
+    noisy = synthesize(3_000, tmp_path / "b", seed=8, bad_fraction=0.1)
+    assert clean.bad_rows == 0 and 200 < noisy.bad_rows < 400
+    lines_a = b"".join(f.read_bytes() for f in clean.files).split(b"\n")
+    lines_b = b"".join(f.read_bytes() for f in noisy.files).split(b"\n")
     changed = sum(a != b for a, b in zip(lines_a, lines_b, strict=True))
-    assert 200 < changed < 400  # ~10% of 3,000 lines, and only those
+    assert changed == noisy.bad_rows
