@@ -58,13 +58,13 @@ java:
 	fi
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check conftest.py src tests benchmarks scripts
+	$(BIN)/ruff format --check conftest.py src tests benchmarks scripts
 
 # pytest also runs every module's docstring examples and each benchmark in --quick
 # mode as a smoke test (tests/test_benchmarks_smoke.py).
 test: $(TEST_STAMP) java
-	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff check conftest.py src tests benchmarks scripts
 	$(BIN)/pytest -q
 
 bench: $(TEST_STAMP) java

@@ -1,4 +1,4 @@
-"""Fixtures shared by the whole test suite."""
+"""Fixtures shared by the whole test suite (the isolated home is in ../conftest.py)."""
 
 from __future__ import annotations
 
@@ -40,15 +40,6 @@ def _shared_folder(name: str, what: str) -> Path:
             "beside the repository (or set DYADSCOPE_SHARED to it)"
         )
     return path
-
-
-@pytest.fixture(autouse=True)
-def _isolated_home(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """No test writes to the user's home: dyadscope's data directory is a temp folder."""
-    home = tmp_path_factory.mktemp("dyadscope-home")
-    monkeypatch.setenv("DYADSCOPE_HOME", str(home))
 
 
 @pytest.fixture(scope="session")
