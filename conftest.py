@@ -8,6 +8,7 @@ of the test suite proper live in ``tests/conftest.py``.
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,16 @@ collect_ignore = (
     if importlib.util.find_spec("pyspark") is None
     else []
 )
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Never collect a ``conftest.py`` as a doctest module.
+
+    With ``--doctest-modules`` pytest would import each ``tests/**/conftest.py`` again as
+    a module named ``conftest`` and stop at the second one ("import file mismatch").
+    They hold no examples; pytest still loads them as conftests.
+    """
+    return True if collection_path.name == "conftest.py" else None
 
 
 @pytest.fixture(autouse=True)
