@@ -6,28 +6,43 @@ PY     := $(BIN)/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 RUNTIME_STAMP := $(VENV)/.stamp-runtime
 TEST_STAMP    := $(VENV)/.stamp-test
+# Exact versions of every dependency (pyproject.toml only states lower bounds).
+LOCK          := requirements/lock.txt
 
-.PHONY: brief test lint bench java clean help
+.PHONY: brief test lint bench lock java clean help
 
 help:
 	@echo "make brief   create .venv, install dyadscope, write out/brief.html (Russia–China)"
 	@echo "make test    install test dependencies, run ruff and pytest"
 	@echo "make bench   run the benchmarks (long; prints ratios against in-run baselines)"
+	@echo "make lock    re-resolve the newest allowed releases into $(LOCK) (network)"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --upgrade pip
 
-$(RUNTIME_STAMP): pyproject.toml | $(PY)
-	$(PIP) install -e .
+$(RUNTIME_STAMP): pyproject.toml $(LOCK) | $(PY)
+	$(PIP) install -c $(LOCK) -e .
 	@touch $@
 
-# Test-only extras. fcmpy and axelrod pin ancient or heavy dependencies (tensorflow,
-# torch) that the parts we use never import, so they are installed without them.
-$(TEST_STAMP): $(RUNTIME_STAMP) pyproject.toml requirements-nodeps.txt
-	$(PIP) install -e '.[test,spark,games]'
-	$(PIP) install --no-deps -r requirements-nodeps.txt
+# Test extras, at the locked versions. fcmpy pins ancient releases (pandas 1.3,
+# tensorflow) that the simulator we compare against never imports, so it is installed
+# without its declared dependencies; the test extra lists what it does import.
+$(TEST_STAMP): $(RUNTIME_STAMP) pyproject.toml requirements-nodeps.txt $(LOCK)
+	$(PIP) install -c $(LOCK) -e '.[test,spark,games]'
+	$(PIP) install -c $(LOCK) --no-deps -r requirements-nodeps.txt
 	@touch $@
+
+# Regenerate the lock: resolve the newest releases pyproject.toml allows in a scratch
+# venv, then freeze what the extras need (scripts/lock_requirements.py).
+lock:
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install -q --upgrade pip
+	.venv-lock/bin/python -m pip install -q -e '.[test,spark,games]'
+	.venv-lock/bin/python -m pip install -q --no-deps -r requirements-nodeps.txt
+	.venv-lock/bin/python scripts/lock_requirements.py -o $(LOCK)
+	rm -rf .venv-lock
 
 brief: $(RUNTIME_STAMP)
 	$(BIN)/dyadscope brief RUS CHN -o out/brief.html
@@ -43,15 +58,17 @@ java:
 	fi
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check conftest.py src tests benchmarks scripts
+	$(BIN)/ruff format --check conftest.py src tests benchmarks scripts
 
+# pytest also runs every module's docstring examples and each benchmark in --quick
+# mode as a smoke test (tests/test_benchmarks_smoke.py).
 test: $(TEST_STAMP) java
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check conftest.py src tests benchmarks scripts
 	$(BIN)/pytest -q
 
 bench: $(TEST_STAMP) java
 	$(PY) -m benchmarks
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-lock out .pytest_cache .ruff_cache

@@ -1,4 +1,4 @@
-"""Fixtures shared by the whole test suite."""
+"""Fixtures shared by the whole test suite (the isolated home is in ../conftest.py)."""
 
 from __future__ import annotations
 
@@ -25,34 +25,39 @@ settings.register_profile("explore", derandomize=False, database=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dyadscope"))
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+#: The real public data beside the repository. ``DYADSCOPE_SHARED`` points the tests at
+#: another copy (or at a missing folder, to check that the rest of the suite passes
+#: without it); the product itself never reads it.
+SHARED = Path(os.environ.get("DYADSCOPE_SHARED") or REPO.parent / "shared")
 
 
-@pytest.fixture(autouse=True)
-def _isolated_home(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """No test writes to the user's home: dyadscope's data directory is a temp folder."""
-    home = tmp_path_factory.mktemp("dyadscope-home")
-    monkeypatch.setenv("DYADSCOPE_HOME", str(home))
+def _shared_folder(name: str, what: str) -> Path:
+    """``SHARED / name``, or skip the test that needs it, saying what is missing."""
+    path = SHARED / name
+    if not path.is_dir():
+        pytest.skip(
+            f"needs {what} at {path}, which is absent: put the project's shared/ folder "
+            "beside the repository (or set DYADSCOPE_SHARED to it)"
+        )
+    return path
 
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The real public datasets beside the repository (tests only; never the product)."""
-    path = SHARED / "data"
-    if not path.is_dir():
-        pytest.fail(f"shared data not found at {path}; tests need ../shared beside the repo")
-    return path
+    return _shared_folder("data", "the real datasets")
 
 
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     """The five seed documents the Russia–China case cites."""
-    path = SHARED / "seeds"
-    if not path.is_dir():
-        pytest.fail(f"seed documents not found at {path}")
-    return path
+    return _shared_folder("seeds", "the seed documents")
+
+
+@pytest.fixture(scope="session")
+def shared_tools() -> Path:
+    """The project's shared checkers (``seed_copy_check.py``)."""
+    return _shared_folder("tools", "the shared checkers")
 
 
 @pytest.fixture(scope="session")

@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-CHECKER = REPO.parent / "shared" / "tools" / "seed_copy_check.py"
 
 
-def test_no_seed_text_is_copied_into_the_repository() -> None:
-    if not CHECKER.is_file():
-        pytest.fail(f"seed copy checker not found at {CHECKER}; tests need ../shared")
+def test_no_seed_text_is_copied_into_the_repository(shared_tools: Path) -> None:
+    checker = shared_tools / "seed_copy_check.py"
+    if not checker.is_file():
+        pytest.fail(f"seed copy checker not found at {checker}")
     result = subprocess.run(
-        [sys.executable, str(CHECKER), str(REPO)],
+        [sys.executable, str(checker), str(REPO)],
         capture_output=True,
         text=True,
         timeout=300,

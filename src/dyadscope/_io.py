@@ -88,22 +88,16 @@ def atomic_write_bytes(target: str | os.PathLike[str], data: bytes) -> Path:
     return Path(target)
 
 
-def sha256_file(path: str | os.PathLike[str], chunk: int = 1 << 20) -> str:
-    """Hex SHA-256 of a file, read in chunks."""
-    h = hashlib.sha256()
+def sha256_file(path: str | os.PathLike[str]) -> str:
+    """Hex SHA-256 of a file, by :func:`hashlib.file_digest`."""
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(chunk), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
-def md5_file(path: str | os.PathLike[str], chunk: int = 1 << 20) -> str:
-    """Hex MD5 of a file (GDELT publishes MD5 sums), read in chunks."""
-    h = hashlib.md5()
+def md5_file(path: str | os.PathLike[str]) -> str:
+    """Hex MD5 of a file (GDELT publishes MD5 sums), by :func:`hashlib.file_digest`."""
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(chunk), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(fh, "md5").hexdigest()
 
 
 def safe_join(root: str | os.PathLike[str], *parts: str) -> Path:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -15,8 +17,9 @@ from typer.testing import CliRunner
 from dyadscope.errors import InputError
 from dyadscope.events import cameo
 from dyadscope.events.schema import GDELT1_COLUMNS, GDELT2_COLUMNS
-from dyadscope.events.synth import TABLES_PATH, fit_tables, load_tables, synthesize
+from dyadscope.events.synth import TABLES_PATH, load_tables, synthesize
 
+FIT_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "fit_synth_tables.py"
 REAL_2 = "gdelt/20191024143000.export.CSV"
 SAMPLES = (REAL_2, "gdelt/gdelt1_reed9999/20160728.export.CSV", "gdelt/gdelt1_reed9999/1982.csv")
 
@@ -41,8 +44,18 @@ def real(shared_data: Path) -> pd.DataFrame:
     return _read([shared_data / REAL_2], GDELT2_COLUMNS)
 
 
+def _fit_script() -> Any:
+    """``scripts/fit_synth_tables.py`` as a module (scripts are not part of the package)."""
+    spec = importlib.util.spec_from_file_location("fit_synth_tables", FIT_SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_vendored_tables_are_what_the_fit_script_gives(shared_data: Path) -> None:
     """The shipped table is reproducible from the real samples (no hand edits)."""
+    fit_tables = _fit_script().fit_tables
     refit = json.loads(json.dumps(fit_tables([shared_data / s for s in SAMPLES])))
     assert refit == json.loads(TABLES_PATH.read_text(encoding="utf-8"))
 
@@ -54,7 +67,7 @@ def test_files_are_named_sized_and_shaped_like_real_exports(synthetic) -> None:
     assert names[0] == "20190101000000.export.CSV"
     stamps = pd.to_datetime([n.split(".")[0] for n in names], format="%Y%m%d%H%M%S")
     assert set(pd.Series(stamps).diff().dropna()) == {pd.Timedelta(minutes=15)}
-    sizes = [sum(1 for _ in f.open()) for f in files]
+    sizes = [len(f.read_bytes().splitlines()) for f in files]
     assert all(1_500 <= s <= 3_000 for s in sizes[:-1]) and 0 < sizes[-1] <= 3_000
     raw = files[0].read_text(encoding="utf-8").splitlines()
     assert {line.count("\t") for line in raw} == {60}  # 61 fields, no header
@@ -200,9 +213,15 @@ def test_faults_are_counted_and_the_ingest_accounts_for_every_row(
 
 
 def test_faults_leave_a_clean_run_unchanged(tmp_path: Path) -> None:
-    clean = synthesize(3_000, tmp_path / "a", seed=8).files
-    noisy = synthesize(3_000, tmp_path / "b", seed=8, bad_fraction=0.1).files
-    lines_a = b"".join(f.read_bytes() for f in clean).split(b"\n")
-    lines_b = b"".join(f.read_bytes() for f in noisy).split(b"\n")
+    """Exactly the ``bad_rows`` corrupted lines differ from the clean run; no other line.
+
+    Every corruption changes its line (a field added, SQLDATE or the id rewritten), so
+    the count of differing lines is exactly ``bad_rows``, which is itself near 10%.
+    """
+    clean = synthesize(3_000, tmp_path / "a", seed=8)
+    noisy = synthesize(3_000, tmp_path / "b", seed=8, bad_fraction=0.1)
+    assert clean.bad_rows == 0 and 200 < noisy.bad_rows < 400
+    lines_a = b"".join(f.read_bytes() for f in clean.files).split(b"\n")
+    lines_b = b"".join(f.read_bytes() for f in noisy.files).split(b"\n")
     changed = sum(a != b for a, b in zip(lines_a, lines_b, strict=True))
-    assert 200 < changed < 400  # ~10% of 3,000 lines, and only those
+    assert changed == noisy.bad_rows

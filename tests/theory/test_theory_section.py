@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
+
 import pandas as pd
+import pytest
 
 import dyadscope.theory as theory
 from dyadscope.case import load_case
@@ -10,9 +13,29 @@ from dyadscope.data.store import Store
 from dyadscope.theory.section import latest_common_year, theory_section
 
 
-def test_public_names_exist() -> None:
-    for name in theory.__all__:
-        assert hasattr(theory, name), name
+def test_all_lists_exactly_the_public_names() -> None:
+    """``__all__`` neither misses a public name the package imports nor lists a stale one."""
+    public = {
+        name
+        for name, obj in vars(theory).items()
+        if not name.startswith("_") and not inspect.ismodule(obj) and name != "annotations"
+    }
+    assert sorted(theory.__all__) == sorted(public)
+    assert len(theory.__all__) == len(set(theory.__all__)), "__all__ repeats a name"
+
+
+@pytest.mark.parametrize("name", theory.__all__)
+def test_public_names_exist(name: str) -> None:
+    """Each exported name is defined in dyadscope.theory and has a docstring of its own.
+
+    Dataclasses and named tuples get a generated ``Name(field, ...)`` docstring when
+    they have none; that does not count as documentation.
+    """
+    obj = getattr(theory, name)
+    assert obj.__module__.startswith("dyadscope.theory."), f"{name} comes from {obj.__module__}"
+    doc = obj.__dict__.get("__doc__") if inspect.isclass(obj) else obj.__doc__
+    assert doc and doc.strip(), f"{name} has no docstring"
+    assert not doc.startswith(f"{name}("), f"{name} has only a generated docstring"
 
 
 def test_section_runs_every_engine(store) -> None:

@@ -45,14 +45,6 @@ def _target(url: str, dest: Path) -> Path:
     return dest
 
 
-def _digest(path: Path, algorithm: str) -> str:
-    h = hashlib.new(algorithm)
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _verify(path: Path, url: str, md5: str | None, sha256: str | None, size: int | None) -> None:
     """Raise ChecksumMismatch (after deleting ``path``) if the file is not the expected one."""
     problems = []
@@ -61,7 +53,8 @@ def _verify(path: Path, url: str, md5: str | None, sha256: str | None, size: int
         problems.append(f"size {actual_size} bytes, expected {size}")
     for algorithm, expected in (("md5", md5), ("sha256", sha256)):
         if expected is not None:
-            actual = _digest(path, algorithm)
+            with open(path, "rb") as fh:
+                actual = hashlib.file_digest(fh, algorithm).hexdigest()
             if actual.lower() != expected.lower():
                 problems.append(f"{algorithm} {actual}, expected {expected}")
     if problems:

@@ -8,9 +8,10 @@ minutes, ~1,500–3,000 rows each; one 1.0 file per day), whose columns are draw
 distributions estimated on real exports.
 
 The distributions live in a small vendored table, ``events/tables/synth_gdelt.json``,
-made by :func:`fit_tables` from real files at build time (the product never reads the
-samples it was fitted on).  Each categorical block is sampled *jointly* from its
-empirical distribution, so the values inside a block stay consistent:
+made by ``scripts/fit_synth_tables.py`` from real files at build time (the product
+never reads the samples it was fitted on, nor carries the fitting code).  Each
+categorical block is sampled *jointly* from its empirical distribution, so the values
+inside a block stay consistent:
 
 * the event block (EventCode, EventBaseCode, EventRootCode, QuadClass, GoldsteinScale)
   comes from one table row per official CAMEO code, with the official Goldstein value
@@ -32,7 +33,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import sys
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -47,39 +47,39 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from dyadscope._io import atomic_path, md5_file
-from dyadscope.errors import InputError, SchemaError
-from dyadscope.events import cameo
+from dyadscope._io import atomic_path
+from dyadscope.errors import InputError
 from dyadscope.events.schema import (
     ACTOR_FIELDS,
     GDELT1_COLUMNS,
     GDELT2_COLUMNS,
-    layout_for_field_count,
 )
 
 __all__ = [
+    "ACTORS",
+    "COUNT_FIELDS",
+    "EVENT_FIELDS",
+    "GEOS",
+    "GEO_FIELDS",
     "TABLES_PATH",
     "SynthResult",
-    "fit_tables",
     "gdelt_columns",
     "load_tables",
     "synthesize",
-    "write_tables",
 ]
 
-#: The vendored distribution tables (fitted by :func:`fit_tables`).
+#: The vendored distribution tables (fitted by ``scripts/fit_synth_tables.py``).
 TABLES_PATH = Path(__file__).resolve().parent / "tables" / "synth_gdelt.json"
 
 GEO_FIELDS = ("Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")
 EVENT_FIELDS = ("EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale")
 COUNT_FIELDS = ("NumMentions", "NumSources", "NumArticles")
-_ACTORS = ("Actor1", "Actor2")
-_GEOS = ("Actor1Geo", "Actor2Geo", "ActionGeo")
+#: Column prefixes of the two actor blocks and of the three place blocks.
+ACTORS = ("Actor1", "Actor2")
+GEOS = ("Actor1Geo", "Actor2Geo", "ActionGeo")
 #: Seconds between two GDELT 2.0 exports, and between two 1.0 daily files.
 _SLOT_SECONDS = {2: 15 * 60, 1: 24 * 3600}
 _BLOCK_ROWS = 262_144
-#: Pseudo-count given to every official code, so rare codes still occur at scale.
-_CODE_SMOOTHING = 0.1
 
 
 def gdelt_columns(version: Literal[1, 2]) -> list[str]:
@@ -91,150 +91,6 @@ def gdelt_columns(version: Literal[1, 2]) -> list[str]:
     return list(GDELT2_COLUMNS if version == 2 else GDELT1_COLUMNS)
 
 
-# --------------------------------------------------------------------------- fitting
-
-
-def _read_raw(path: Path) -> tuple[pd.DataFrame, int]:
-    """Read a raw header-less GDELT file as text; return it with its GDELT version."""
-    frame = pd.read_csv(path, sep="\t", header=None, dtype=str, keep_default_na=False, quoting=3)
-    try:
-        layout = layout_for_field_count(frame.shape[1])
-    except SchemaError as exc:
-        raise SchemaError(f"{path}: {exc}") from None
-    frame.columns = list(layout.columns)
-    for col in GDELT2_COLUMNS:
-        if col not in frame.columns:
-            frame[col] = ""
-    return frame, 2 if layout.columns == GDELT2_COLUMNS else 1
-
-
-def _weighted(series: pd.Series | pd.DataFrame) -> dict[str, list[Any]]:
-    """Empirical distribution of a column (or of whole rows): values and counts."""
-    counts = series.value_counts(sort=True)
-    values = [list(v) if isinstance(v, tuple) else v for v in counts.index]
-    return {"values": values, "weights": [int(c) for c in counts.to_numpy()]}
-
-
-def _check_event_block(data: pd.DataFrame) -> None:
-    """Refuse samples whose Goldstein value or QuadClass disagrees with the official tables."""
-    official = data["EventCode"].map(cameo.goldstein())
-    unknown = sorted(set(data.loc[official.isna(), "EventCode"]))
-    if unknown:
-        raise SchemaError(f"sample event codes not in the official CAMEO table: {unknown[:10]}")
-    bad_goldstein = data.loc[official != data["GoldsteinScale"].astype(float), "EventCode"]
-    implied = data["EventCode"].map(lambda c: str(cameo.quad_class(c)))
-    bad_quad = data.loc[implied != data["QuadClass"], "EventCode"]
-    if len(bad_goldstein) or len(bad_quad):
-        raise SchemaError(
-            f"{len(bad_goldstein)} sample rows disagree with the official Goldstein table "
-            f"(codes {sorted(set(bad_goldstein))[:10]}) and {len(bad_quad)} with the "
-            f"root-code QuadClass (codes {sorted(set(bad_quad))[:10]}); fit on clean files"
-        )
-
-
-def fit_tables(sample_paths: Sequence[str | os.PathLike[str]]) -> dict[str, Any]:
-    """Estimate the synthetic-data distributions from real raw GDELT files.
-
-    ``sample_paths`` are raw exports (1.0 or 2.0; the version is read from the column
-    count).  The event block takes the official CAMEO/Goldstein tables of
-    :mod:`dyadscope.events.cameo`, and refuses samples that disagree with them.  Event
-    codes are weighted by their count in the samples plus a small pseudo-count, so
-    every official code can occur; the date lag and the mention counts come from the
-    2.0 files only, because 1.0 backfiles were added years after the events.
-
-    >>> tables = fit_tables(["20191024143000.export.CSV"])  # doctest: +SKIP
-    >>> write_tables(tables)  # doctest: +SKIP
-    """
-    frames: list[pd.DataFrame] = []
-    sources = []
-    for raw in sample_paths:
-        path = Path(raw)
-        frame, version = _read_raw(path)
-        frame["_version"] = version
-        frames.append(frame)
-        sources.append({"file": path.name, "md5": md5_file(path), "rows": len(frame)})
-    data = pd.concat(frames, ignore_index=True)
-    v2 = data[data["_version"] == 2]
-    if v2.empty:
-        raise InputError("fit_tables needs at least one raw GDELT 2.0 export (61 columns)")
-
-    _check_event_block(data)
-    observed = data["EventCode"].value_counts()
-    # GDELT events carry 3- or 4-digit codes; the 2-digit root rows only label families.
-    event_rows, event_weights = [], []
-    for code, score in cameo.goldstein().items():
-        if len(code) < 3:
-            continue
-        root = code[:2]
-        event_rows.append([code, code[:3], root, str(cameo.quad_class(code)), f"{score:.1f}"])
-        event_weights.append(round(int(observed.get(code, 0)) + _CODE_SMOOTHING, 6))
-
-    places = pd.concat(
-        [
-            data[[f"{geo}_{f}" for f in GEO_FIELDS]].set_axis(list(GEO_FIELDS), axis=1)
-            for geo in _GEOS
-        ],
-        ignore_index=True,
-    ).drop_duplicates(ignore_index=True)
-    place_key = {tuple(row): i for i, row in enumerate(places.itertuples(index=False))}
-    geo_weights = {}
-    for geo in _GEOS:
-        keys = data[[f"{geo}_{f}" for f in GEO_FIELDS]].itertuples(index=False, name=None)
-        counts = np.bincount([place_key[k] for k in keys], minlength=len(places))
-        geo_weights[geo] = [int(c) for c in counts]
-    same_place = {
-        geo: float(
-            (
-                data[[f"{geo}_{f}" for f in GEO_FIELDS]].to_numpy()
-                == data[[f"ActionGeo_{f}" for f in GEO_FIELDS]].to_numpy()
-            )
-            .all(axis=1)
-            .mean()
-        )
-        for geo in _GEOS[:2]
-    }
-    added = pd.to_datetime(v2["DATEADDED"].str[:8], format="%Y%m%d")
-    lag = (added - pd.to_datetime(v2["SQLDATE"], format="%Y%m%d")).dt.days
-    domains = v2["SOURCEURL"].str.extract(r"^https?://([^/\s]+)", expand=False).dropna()
-    tone = data["AvgTone"].astype(float).to_numpy()
-    return {
-        "about": (
-            "Distributions for dyadscope.events.synth, fitted by fit_tables() on the raw "
-            "GDELT files listed in 'sources'. Each block is an empirical joint distribution."
-        ),
-        "sources": sources,
-        "events": {"fields": list(EVENT_FIELDS), "values": event_rows, "weights": event_weights},
-        **{
-            f"{actor}": {
-                "fields": list(ACTOR_FIELDS),
-                **_weighted(data[[f"{actor}{f}" for f in ACTOR_FIELDS]]),
-            }
-            for actor in _ACTORS
-        },
-        "places": {
-            "fields": list(GEO_FIELDS),
-            "values": places.to_numpy().tolist(),
-            **{f"{geo}_weights": geo_weights[geo] for geo in _GEOS},
-            "same_as_action": same_place,
-        },
-        "is_root_share": float((data["IsRootEvent"] == "1").mean()),
-        "counts": {"fields": list(COUNT_FIELDS), **_weighted(v2[list(COUNT_FIELDS)])},
-        "tone_quantiles": [float(q) for q in np.quantile(tone, np.linspace(0, 1, 101))],
-        "lag_days": _weighted(lag.astype(int)),
-        "url_domains": _weighted(domains),
-    }
-
-
-def write_tables(tables: dict[str, Any], path: str | os.PathLike[str] = TABLES_PATH) -> Path:
-    """Write fitted tables as JSON (atomically), one compact line per top-level key."""
-    lines = [f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in tables.items()]
-    with atomic_path(path) as tmp:
-        tmp.write_text("{\n" + ",\n".join(lines) + "\n}\n", encoding="utf-8")
-        tmp.chmod(0o644)
-    load_tables.cache_clear()
-    return Path(path)
-
-
 @cache
 def load_tables(path: str | os.PathLike[str] = TABLES_PATH) -> dict[str, Any]:
     """The vendored distribution tables (read once per process)."""
@@ -243,7 +99,7 @@ def load_tables(path: str | os.PathLike[str] = TABLES_PATH) -> dict[str, Any]:
     except FileNotFoundError:
         raise InputError(
             f"synthetic-data tables not found at {path}; reinstall dyadscope or refit "
-            "them with dyadscope.events.synth.fit_tables"
+            "them with scripts/fit_synth_tables.py from a source checkout"
         ) from None
 
 
@@ -302,7 +158,7 @@ def _block(
         pa.string()
     )
 
-    for actor in _ACTORS:
+    for actor in ACTORS:
         block = tables[actor]
         idx = s.index(block["weights"], n)
         cols.update(s.take(block["values"], idx, [f"{actor}{f}" for f in ACTOR_FIELDS]))
@@ -321,7 +177,7 @@ def _block(
     places = tables["places"]
     action = s.index(places["ActionGeo_weights"], n)
     geo_fields = GEO_FIELDS if version == 2 else tuple(f for f in GEO_FIELDS if f != "ADM2Code")
-    for geo in _GEOS:
+    for geo in GEOS:
         idx = action
         if geo != "ActionGeo":
             own = s.index(places[f"{geo}_weights"], n)
@@ -556,17 +412,3 @@ def synthesize(
         bad_rows=bad_rows,
         duplicate_rows=duplicate_rows,
     )
-
-
-def _main(argv: Sequence[str]) -> int:
-    """Refit the vendored tables: ``python -m dyadscope.events.synth SAMPLE...``."""
-    if not argv:
-        print("usage: python -m dyadscope.events.synth RAW_GDELT_FILE...", file=sys.stderr)
-        return 2
-    path = write_tables(fit_tables(argv))
-    print(f"wrote {path}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(_main(sys.argv[1:]))

@@ -364,7 +364,7 @@ def alliance_game(
         played = pd.DataFrame()
         assumptions.append(
             "No tournament was played: the axelrod library is not installed "
-            "(pip install 'dyadscope[games]' and axelrod)."
+            "(pip install 'dyadscope[games]' installs it, with the torch and dask it imports)."
         )
     return GameResult(
         assumptions=assumptions,
