@@ -1,0 +1,377 @@
+"""Live refresh from the official sources: ``update(store_path, datasets)``.
+
+One provider per official interface (one module each): the IMF's SDMX 3.0 API for
+bilateral goods trade (``imf`` → ``dots``), the World Bank API for GDP (``worldbank`` →
+``wb_gdp``), UN Comtrade with a key (``comtrade``), the UN Digital Library for recorded
+votes (``undl`` → ``unga_votes``, ``unga_rollcalls``), SIPRI's trade register (``sipri``
+→ ``sipri_transfers``) and military expenditure (``milex`` → ``sipri_milex``), and
+GDELT's master file list (``gdelt`` → ``gdelt_files``).
+
+Every provider goes through the same steps, so a failure anywhere leaves the store
+exactly as it was:
+
+1. **fetch** into a folder beside the store (``<store>.update/<provider>/``): API
+   answers are retried with back-off, files are downloaded resumably and verified
+   against the provider's checksum where it publishes one;
+2. **validate** aside: every frame is cast to its canonical table in a scratch
+   database (columns, types, years, duplicate keys, at least one row);
+3. **swap**: all tables of the provider and their provenance rows are replaced in
+   one DuckDB transaction; the provenance records the query URL, the retrieval time
+   and the release the provider reports.
+
+``dry_run=True`` stops after step 2 (in a temporary folder) and reports what would
+change: a new release, rows added or removed, years extended.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pandas as pd
+
+from dyadscope.data.store import Provenance, Store
+from dyadscope.data.update._base import (
+    Context,
+    Http,
+    Provider,
+    Release,
+    check_frame,
+    utc_now,
+    year_span,
+)
+from dyadscope.data.update.comtrade import Comtrade
+from dyadscope.data.update.gdelt import GdeltMasterList
+from dyadscope.data.update.imf import ImfImts
+from dyadscope.data.update.sipri import SipriArmsTransfers, SipriMilex
+from dyadscope.data.update.undl import UnDigitalLibrary
+from dyadscope.data.update.worldbank import WorldBank
+from dyadscope.errors import DyadscopeError, UnknownDataset
+
+__all__ = [
+    "PROVIDERS",
+    "TableChange",
+    "changes_frame",
+    "provider_for_table",
+    "providers",
+    "resolve_provider",
+    "update",
+]
+
+#: Every provider class by name, in the order ``update()`` runs them.
+PROVIDERS: dict[str, type[Provider]] = {
+    cls.name: cls
+    for cls in (
+        ImfImts,
+        WorldBank,
+        UnDigitalLibrary,
+        SipriArmsTransfers,
+        SipriMilex,
+        GdeltMasterList,
+        Comtrade,
+    )
+}
+
+CHANGE_COLUMNS = [
+    "provider",
+    "table",
+    "status",
+    "version_old",
+    "version_new",
+    "rows_old",
+    "rows_new",
+    "rows_added",
+    "rows_removed",
+    "first_year_old",
+    "first_year_new",
+    "last_year_old",
+    "last_year_new",
+    "query_url",
+    "note",
+]
+
+
+@dataclass
+class TableChange:
+    """What an update did (or, in a dry run, would do) to one table."""
+
+    provider: str
+    table: str
+    status: str
+    version_old: str | None = None
+    version_new: str | None = None
+    rows_old: int | None = None
+    rows_new: int | None = None
+    rows_added: int | None = None
+    rows_removed: int | None = None
+    first_year_old: int | None = None
+    first_year_new: int | None = None
+    last_year_old: int | None = None
+    last_year_new: int | None = None
+    query_url: str | None = None
+    note: str = ""
+
+
+def providers() -> pd.DataFrame:
+    """The providers: name, title, tables, environment variable, default address.
+
+    >>> "imf" in set(providers()["provider"])
+    True
+    """
+    return pd.DataFrame(
+        [
+            {
+                "provider": cls.name,
+                "title": cls.title,
+                "tables": ", ".join(t.spec.name for t in cls.targets),
+                "env_var": cls.env_var,
+                "base_url": cls.default_base_url,
+                "optional": cls.optional,
+            }
+            for cls in PROVIDERS.values()
+        ]
+    )
+
+
+def resolve_provider(name: str) -> type[Provider]:
+    """The provider called ``name`` or one of its aliases (a table or dataset name).
+
+    >>> resolve_provider("dots").name
+    'imf'
+    """
+    key = name.strip().lower()
+    for cls in PROVIDERS.values():
+        if key == cls.name or key in cls.aliases:
+            return cls
+    known = ", ".join(f"{c.name} ({', '.join(c.aliases)})" for c in PROVIDERS.values())
+    raise UnknownDataset(f"no live provider for {name!r}; known: {known}")
+
+
+def provider_for_table(table: str) -> str | None:
+    """Name of the provider that refreshes ``table``, or None.
+
+    >>> provider_for_table("wb_gdp")
+    'worldbank'
+    """
+    for cls in PROVIDERS.values():
+        if any(t.spec.name == table for t in cls.targets):
+            return cls.name
+    return None
+
+
+def _baseline(store: Store | None, table: str) -> tuple[pd.DataFrame | None, dict[str, Any]]:
+    """The table as stored now (or None) and its provenance row (or the vendored one)."""
+    if store is not None and store.has(table):
+        prov = store.provenance()
+        row = prov[prov["table"] == table]
+        return store.table(table), (row.iloc[0].to_dict() if len(row) else {})
+    from dyadscope.data.vendor_manifest import load_vendored
+
+    vendored = Store()
+    try:
+        load_vendored(vendored)
+        prov = vendored.provenance()
+        row = prov[prov["table"] == table]
+        meta = row.iloc[0].to_dict() if len(row) else {}
+        if meta:
+            meta["version"] = f"{meta['version']} (vendored)"
+        return None, meta
+    finally:
+        vendored.close()
+
+
+def _int(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)  # type: ignore[arg-type]
+
+
+def _diff(
+    provider: str, spec_key: Sequence[str], table: str, old: pd.DataFrame | None,
+    meta: Mapping[str, Any], new: pd.DataFrame, first: int | None, last: int | None,
+    release: Release,
+) -> TableChange:
+    """Compare the incoming table with what the store holds."""
+    change = TableChange(
+        provider=provider,
+        table=table,
+        status="",
+        version_old=meta.get("version"),
+        version_new=release.version,
+        rows_old=_int(meta.get("rows")) if old is None else len(old),
+        rows_new=len(new),
+        first_year_old=_int(meta.get("first_year")),
+        first_year_new=first,
+        last_year_old=_int(meta.get("last_year")),
+        last_year_new=last,
+        query_url=release.query_url,
+        note="; ".join(release.notes),
+    )
+    if old is not None and spec_key and all(k in old for k in spec_key):
+        keys = list(spec_key)
+        old_keys = old[keys].astype(str).drop_duplicates()
+        new_keys = new[keys].astype(str).drop_duplicates()
+        both = old_keys.merge(new_keys, on=keys, how="outer", indicator=True)
+        change.rows_added = int((both["_merge"] == "right_only").sum())
+        change.rows_removed = int((both["_merge"] == "left_only").sum())
+    if old is None and not meta:
+        change.status = "new table"
+    elif change.version_old != change.version_new:
+        change.status = "new release"
+    elif change.rows_added or change.rows_removed:
+        change.status = "rows changed"
+    else:
+        change.status = "unchanged"
+    if change.last_year_old is not None and last is not None and last > change.last_year_old:
+        change.status += f", years extended to {last}"
+    return change
+
+
+def _existing(store: Store | None, provider: Provider) -> dict[str, pd.DataFrame]:
+    if store is None:
+        return {}
+    return {t.spec.name: store.table(t.spec.name) for t in provider.targets if store.has(t.spec.name)}
+
+
+def _run_one(
+    provider: Provider,
+    store: Store | None,
+    workdir: Path,
+    http: Http,
+    today: date,
+    dry_run: bool,
+    report: Callable[[str], None],
+) -> list[TableChange]:
+    """Fetch, validate aside, diff, and (unless ``dry_run``) swap in one transaction."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    ctx = Context(http, workdir, today, _existing(store, provider), report)
+    release = provider.fetch(ctx)
+    checked: list[tuple[Any, pd.DataFrame, int | None, int | None]] = []
+    for target in provider.targets:
+        frame = release.frames.get(target.spec.name)
+        if frame is None:
+            raise DyadscopeError(
+                f"provider {provider.name} returned no table {target.spec.name}; nothing replaced"
+            )
+        typed = check_frame(frame, target.spec, release.query_url)
+        first, last = year_span(typed, target.spec)
+        checked.append((target, typed, first, last))
+    changes = []
+    for target, typed, first, last in checked:
+        old, meta = _baseline(store, target.spec.name)
+        changes.append(
+            _diff(provider.name, target.spec.key, target.spec.name, old, meta, typed, first,
+                  last, release)
+        )
+    if dry_run:
+        for change in changes:
+            change.status = f"would: {change.status}"
+        return changes
+    assert store is not None
+    source = f"{provider.title}: {release.query_url} (retrieved {release.retrieved_at:%Y-%m-%dT%H:%M:%SZ})"
+    with store.transaction():
+        for target, typed, first, last in checked:
+            prov = Provenance(
+                dataset=target.dataset,
+                table=target.spec.name,
+                source=source,
+                version=release.version,
+                sha256=release.sha256,
+                rows=len(typed),
+                first_year=first,
+                last_year=last,
+                loaded_at=release.retrieved_at,
+            )
+            store.replace_table(target.spec.name, typed, target.spec.columns, prov)
+    shutil.rmtree(workdir, ignore_errors=True)
+    return changes
+
+
+def update(
+    store_path: str | Path,
+    datasets: Iterable[str] | None = None,
+    *,
+    dry_run: bool = False,
+    base_urls: Mapping[str, str] | None = None,
+    countries: Sequence[str] | None = None,
+    api_keys: Mapping[str, str] | None = None,
+    client: httpx.Client | None = None,
+    retries: int = 4,
+    backoff: float = 0.5,
+    today: date | None = None,
+    report: Callable[[str], None] | None = None,
+) -> list[TableChange]:
+    """Bring the newest release of each provider into the store at ``store_path``.
+
+    ``datasets`` names providers or their tables (``imf``, ``dots``, ``worldbank`` …);
+    None runs every provider except the optional ones (Comtrade).  ``base_urls`` maps
+    a provider name to another address (else ``$DYADSCOPE_<…>_URL``, else the official
+    one).  ``countries`` chooses the reporters for the trade providers.  ``report``
+    receives one line per step (the CLI shows them); the library prints nothing.
+
+    A provider that fails (network, bad answer) is reported with status ``failed: …``
+    and leaves its tables untouched; the others still run.  A provider that cannot
+    run (no API key) is ``skipped: …``.
+
+    >>> update("my.duckdb", ["worldbank"], dry_run=True)  # doctest: +SKIP
+    [TableChange(provider='worldbank', table='wb_gdp', status='would: new table', ...)]
+    """
+    names = list(datasets) if datasets else [n for n, c in PROVIDERS.items() if not c.optional]
+    classes = list(dict.fromkeys(resolve_provider(n) for n in names))
+    say = report or (lambda _m: None)
+    when = today or utc_now().date()
+    store_path = Path(store_path)
+    http = Http(client, retries=retries, backoff=backoff, report=say)
+    store: Store | None = None
+    scratch = Path(tempfile.mkdtemp(prefix="dyadscope-update-")) if dry_run else None
+    results: list[TableChange] = []
+    try:
+        if not dry_run:
+            store = Store(store_path)
+        elif store_path.is_file():
+            store = Store(store_path, read_only=True)
+        for cls in classes:
+            options: dict[str, Any] = {}
+            if countries:
+                options["countries"] = list(countries)
+            if api_keys and cls.name in api_keys:
+                options["api_key"] = api_keys[cls.name]
+            provider = cls((base_urls or {}).get(cls.name), **options)
+            why = provider.unavailable()
+            if why:
+                results.extend(
+                    TableChange(cls.name, t.spec.name, f"skipped: {why}") for t in cls.targets
+                )
+                continue
+            base = scratch if scratch is not None else store_path.with_name(
+                store_path.name + ".update"
+            )
+            say(f"{cls.name}: asking {provider.base_url}")
+            try:
+                results.extend(
+                    _run_one(provider, store, base / cls.name, http, when, dry_run, say)
+                )
+            except DyadscopeError as exc:
+                results.extend(
+                    TableChange(cls.name, t.spec.name, f"failed: {exc}") for t in cls.targets
+                )
+    finally:
+        http.close()
+        if store is not None:
+            store.close()
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return results
+
+
+def changes_frame(changes: Sequence[TableChange]) -> pd.DataFrame:
+    """The changes as a frame (one row per provider and table), for the CLI and reports."""
+    frame = pd.DataFrame([asdict(c) for c in changes], columns=CHANGE_COLUMNS)
+    for col in ("rows_old", "rows_new", "rows_added", "rows_removed", "first_year_old",
+                "first_year_new", "last_year_old", "last_year_new"):
+        frame[col] = frame[col].astype("Int64")
+    return frame
