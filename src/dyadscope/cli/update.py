@@ -82,22 +82,27 @@ def update_command(
             progress.update(task, description=Text(message[:150]))
 
         changes = update(
-            target, datasets or None, dry_run=dry_run, base_urls=urls, countries=country,
+            target,
+            datasets or None,
+            dry_run=dry_run,
+            base_urls=urls,
+            countries=country,
             report=report,
         )
     frame = changes_frame(changes)
     shown = frame
     if fmt is OutputFormat.table:
         shown = frame[_TABLE_COLUMNS].assign(
-            status=frame["status"].str.split(":").str[0],
-            years=frame["first_year_new"].astype("string") + "–"
+            status=frame["status"].str.split(": ").str[0],
+            years=frame["first_year_new"].astype("string")
+            + "–"
             + frame["last_year_new"].astype("string"),
         )
     title = "dry run: nothing written" if dry_run else f"update of {target}"
     emit_frame(shown, fmt, None, title=title)
     if fmt is OutputFormat.table:
         for _, row in frame.iterrows():
-            detail = row["status"].partition(": ")[2] if ":" in row["status"] else ""
+            detail = row["status"].partition(": ")[2]
             for text in (detail, row["note"]):
                 if text and not row["status"].startswith("failed"):
                     console.print(Text(f"{row['provider']}/{row['table']}: {text}"))

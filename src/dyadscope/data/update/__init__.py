@@ -25,6 +25,7 @@ change: a new release, rows added or removed, years extended.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -36,6 +37,7 @@ from typing import Any
 import httpx
 import pandas as pd
 
+from dyadscope.data.registry import TableSpec
 from dyadscope.data.store import Provenance, Store
 from dyadscope.data.update._base import (
     Context,
@@ -191,28 +193,36 @@ def _int(value: object) -> int | None:
 
 
 def _diff(
-    provider: str, spec_key: Sequence[str], table: str, old: pd.DataFrame | None,
-    meta: Mapping[str, Any], new: pd.DataFrame, first: int | None, last: int | None,
+    provider: str,
+    spec: TableSpec,
+    old: pd.DataFrame | None,
+    meta: Mapping[str, Any],
+    new: pd.DataFrame,
     release: Release,
 ) -> TableChange:
-    """Compare the incoming table with what the store holds."""
+    """Compare the incoming table with what the store holds (or the vendored extract)."""
+    first, last = year_span(new, spec)
+    if old is not None:
+        first_old, last_old = year_span(old, spec)
+    else:
+        first_old, last_old = _int(meta.get("first_year")), _int(meta.get("last_year"))
     change = TableChange(
         provider=provider,
-        table=table,
+        table=spec.name,
         status="",
         version_old=meta.get("version"),
         version_new=release.version,
         rows_old=_int(meta.get("rows")) if old is None else len(old),
         rows_new=len(new),
-        first_year_old=_int(meta.get("first_year")),
+        first_year_old=first_old,
         first_year_new=first,
-        last_year_old=_int(meta.get("last_year")),
+        last_year_old=last_old,
         last_year_new=last,
         query_url=release.query_url,
         note="; ".join(release.notes),
     )
-    if old is not None and spec_key and all(k in old for k in spec_key):
-        keys = list(spec_key)
+    if old is not None and spec.key and all(k in old for k in spec.key):
+        keys = list(spec.key)
         old_keys = old[keys].astype(str).drop_duplicates()
         new_keys = new[keys].astype(str).drop_duplicates()
         both = old_keys.merge(new_keys, on=keys, how="outer", indicator=True)
@@ -232,9 +242,23 @@ def _diff(
 
 
 def _existing(store: Store | None, provider: Provider) -> dict[str, pd.DataFrame]:
-    if store is None:
-        return {}
-    return {t.spec.name: store.table(t.spec.name) for t in provider.targets if store.has(t.spec.name)}
+    """The provider's tables as the user sees them now: the store's, else the vendored."""
+    out: dict[str, pd.DataFrame] = {}
+    names = [t.spec.name for t in provider.targets]
+    for name in names:
+        if store is not None and store.has(name):
+            out[name] = store.table(name)
+    missing = [n for n in names if n not in out]
+    if missing:
+        from dyadscope.data.vendor_manifest import load_vendored
+
+        vendored = Store()
+        try:
+            load_vendored(vendored)
+            out |= {n: vendored.table(n) for n in missing if vendored.has(n)}
+        finally:
+            vendored.close()
+    return out
 
 
 def _run_one(
@@ -261,18 +285,16 @@ def _run_one(
         first, last = year_span(typed, target.spec)
         checked.append((target, typed, first, last))
     changes = []
-    for target, typed, first, last in checked:
+    for target, typed, _first, _last in checked:
         old, meta = _baseline(store, target.spec.name)
-        changes.append(
-            _diff(provider.name, target.spec.key, target.spec.name, old, meta, typed, first,
-                  last, release)
-        )
+        changes.append(_diff(provider.name, target.spec, old, meta, typed, release))
     if dry_run:
         for change in changes:
-            change.status = f"would: {change.status}"
+            change.status = f"{change.status} (dry run)"
         return changes
     assert store is not None
-    source = f"{provider.title}: {release.query_url} (retrieved {release.retrieved_at:%Y-%m-%dT%H:%M:%SZ})"
+    stamp = f"{release.retrieved_at:%Y-%m-%dT%H:%M:%SZ}"
+    source = f"{provider.title}: {release.query_url} (retrieved {stamp})"
     with store.transaction():
         for target, typed, first, last in checked:
             prov = Provenance(
@@ -288,6 +310,8 @@ def _run_one(
             )
             store.replace_table(target.spec.name, typed, target.spec.columns, prov)
     shutil.rmtree(workdir, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        workdir.parent.rmdir()  # only when no other provider left a partial download
     return changes
 
 
@@ -318,7 +342,7 @@ def update(
     run (no API key) is ``skipped: …``.
 
     >>> update("my.duckdb", ["worldbank"], dry_run=True)  # doctest: +SKIP
-    [TableChange(provider='worldbank', table='wb_gdp', status='would: new table', ...)]
+    [TableChange(provider='worldbank', table='wb_gdp', status='new table (dry run)', ...)]
     """
     names = list(datasets) if datasets else [n for n, c in PROVIDERS.items() if not c.optional]
     classes = list(dict.fromkeys(resolve_provider(n) for n in names))
@@ -347,14 +371,14 @@ def update(
                     TableChange(cls.name, t.spec.name, f"skipped: {why}") for t in cls.targets
                 )
                 continue
-            base = scratch if scratch is not None else store_path.with_name(
-                store_path.name + ".update"
+            base = (
+                scratch
+                if scratch is not None
+                else store_path.with_name(store_path.name + ".update")
             )
             say(f"{cls.name}: asking {provider.base_url}")
             try:
-                results.extend(
-                    _run_one(provider, store, base / cls.name, http, when, dry_run, say)
-                )
+                results.extend(_run_one(provider, store, base / cls.name, http, when, dry_run, say))
             except DyadscopeError as exc:
                 results.extend(
                     TableChange(cls.name, t.spec.name, f"failed: {exc}") for t in cls.targets
@@ -371,7 +395,15 @@ def update(
 def changes_frame(changes: Sequence[TableChange]) -> pd.DataFrame:
     """The changes as a frame (one row per provider and table), for the CLI and reports."""
     frame = pd.DataFrame([asdict(c) for c in changes], columns=CHANGE_COLUMNS)
-    for col in ("rows_old", "rows_new", "rows_added", "rows_removed", "first_year_old",
-                "first_year_new", "last_year_old", "last_year_new"):
+    for col in (
+        "rows_old",
+        "rows_new",
+        "rows_added",
+        "rows_removed",
+        "first_year_old",
+        "first_year_new",
+        "last_year_old",
+        "last_year_new",
+    ):
         frame[col] = frame[col].astype("Int64")
     return frame

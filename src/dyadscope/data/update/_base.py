@@ -136,7 +136,7 @@ class Http:
     def download(
         self, url: str, dest: Path, *, md5: str | None = None, size: int | None = None
     ) -> Path:
-        """Resumable, retried, checksum-verified download (:func:`dyadscope.data.fetch.download`)."""
+        """A resumable, retried, checksum-verified download (``fetch.download``)."""
         from dyadscope.data.fetch import download
 
         self.report(f"downloading {url}")

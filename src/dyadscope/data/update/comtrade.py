@@ -105,9 +105,7 @@ class Comtrade(Provider):
         long["year"] = pd.to_numeric(long["year"], errors="coerce").astype("int64")
         long["measure"] = long["flowCode"].map(_FLOWS)
         keys = ["reporter_iso3", "partner_iso3", "year"]
-        wide = long.pivot_table(
-            index=keys, columns="measure", values="primaryValue", aggfunc="sum"
-        )
+        wide = long.pivot_table(index=keys, columns="measure", values="primaryValue", aggfunc="sum")
         wide = wide.reindex(columns=list(_FLOWS.values())).reset_index()
         wide.columns.name = None
         last = int(wide["year"].max())

@@ -43,9 +43,7 @@ def _page(payload: Any, url: str) -> tuple[dict[str, Any], list[dict[str, Any]]]
             raise FetchError(f"{url}: the World Bank API answered an error: {msgs}")
         if len(payload) == 2 and "page" in payload[0]:
             return payload[0], payload[1] or []
-    raise SchemaError(
-        f"{url}: not a World Bank API v2 answer (expected a JSON list [meta, rows])"
-    )
+    raise SchemaError(f"{url}: not a World Bank API v2 answer (expected a JSON list [meta, rows])")
 
 
 class WorldBank(Provider):
