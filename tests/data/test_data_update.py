@@ -217,6 +217,41 @@ def test_worldbank_documented_error_fails_and_store_is_unchanged(
         assert len(store.table("wb_gdp")) == 12
 
 
+def test_invalid_release_is_refused_before_the_swap(
+    tmp_path: Path, served: dict[str, str], replay: Replay
+) -> None:
+    """A year outside 1960–2100 fails validation; the stored release stays whole."""
+    db = tmp_path / "s.duckdb"
+    _run(db, ["worldbank"], served)
+    page2 = (REPLAY / "worldbank" / "gdp_page2.json").read_text()
+    bad = page2.replace('"date": "2013"', '"date": "1850"', 1).encode()
+
+    def pages(q: dict[str, list[str]], b: bytes) -> Answer:
+        return (200, "application/json", bad) if q.get("page") == ["2"] else _wb_pages(q, b)
+
+    replay.add("/wb/v2/country/all/indicator/NY.GDP.MKTP.CD", pages)
+    out = _run(db, ["worldbank"], served)
+    assert "year 1850 is outside 1960–2100" in out.loc["wb_gdp", "status"]
+    with Store(db, read_only=True) as store:
+        assert len(store.table("wb_gdp")) == 12
+        assert store.provenance()["version"].tolist() == ["WDI, last updated 2025-07-01"]
+
+
+def test_short_answer_is_refused(tmp_path: Path, served: dict[str, str], replay: Replay) -> None:
+    """meta.total says 20 rows; a lost page 2 (empty rows) must not pass as a release."""
+    page2 = json.loads((REPLAY / "worldbank" / "gdp_page2.json").read_text())
+    page2[1] = []
+    empty = json.dumps(page2).encode()
+
+    def pages(q: dict[str, list[str]], b: bytes) -> Answer:
+        return (200, "application/json", empty) if q.get("page") == ["2"] else _wb_pages(q, b)
+
+    replay.add("/wb/v2/country/all/indicator/NY.GDP.MKTP.CD", pages)
+    out = _run(tmp_path / "s.duckdb", ["worldbank"], served)
+    assert "announced 20 rows but 10 arrived" in out.loc["wb_gdp", "status"]
+    assert not (tmp_path / "s.duckdb").exists()
+
+
 def test_retries_with_backoff_after_503(
     tmp_path: Path, served: dict[str, str], replay: Replay
 ) -> None:
@@ -336,11 +371,14 @@ def test_undl_checksum_mismatch_fails_and_replaces_nothing(
     bad = listing.replace(good, "f" * 32).encode()
     replay.add("/undl/api/v1/file", lambda _q, _b: (200, "application/json", bad))
     db = tmp_path / "s.duckdb"
+    _run(db, ["gdelt"], served)
+    before = db.read_bytes()
     out = _run(db, ["undl"], served)
     assert out.loc["unga_votes", "status"].startswith("failed:")
     assert "md5" in out.loc["unga_votes", "status"]
     with Store(db, read_only=True) as store:
-        assert not store.has("unga_votes") and not store.has("unga_rollcalls")
+        assert store.tables() == ["gdelt_files"]
+    assert db.read_bytes() == before
 
 
 def test_undl_resumes_a_partial_download(
@@ -481,6 +519,7 @@ def test_cli_update_dry_run_and_failure_exit_code(tmp_path: Path, served: dict[s
     )
     assert result.exit_code == 1
     assert "failed" in result.output
+    assert not db.exists()  # a first update that wrote nothing leaves no empty store
 
 
 def test_cli_bad_base_url_option(tmp_path: Path) -> None:

@@ -339,7 +339,8 @@ def update(
 
     A provider that fails (network, bad answer) is reported with status ``failed: …``
     and leaves its tables untouched; the others still run.  A provider that cannot
-    run (no API key) is ``skipped: …``.
+    run (no API key) is ``skipped: …``.  A store file this call created is removed
+    again when nothing was written to it.
 
     >>> update("my.duckdb", ["worldbank"], dry_run=True)  # doctest: +SKIP
     [TableChange(provider='worldbank', table='wb_gdp', status='new table (dry run)', ...)]
@@ -353,6 +354,7 @@ def update(
     store: Store | None = None
     scratch = Path(tempfile.mkdtemp(prefix="dyadscope-update-")) if dry_run else None
     results: list[TableChange] = []
+    created = not dry_run and not store_path.exists()
     try:
         if not dry_run:
             store = Store(store_path)
@@ -387,6 +389,10 @@ def update(
         http.close()
         if store is not None:
             store.close()
+        wrote = any(not c.status.startswith(("failed", "skipped")) for c in results)
+        if created and not wrote:  # a first update that brought nothing leaves no empty store
+            for leftover in (store_path, store_path.with_name(store_path.name + ".wal")):
+                leftover.unlink(missing_ok=True)
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
     return results
