@@ -284,6 +284,8 @@ def test_dry_run_on_missing_store_creates_nothing(tmp_path: Path, served: dict[s
     out = _run(db, ["imf"], served, dry_run=True)
     assert out.loc["dots", "status"].startswith("new release")  # against the vendored extract
     assert out.loc["dots", "version_old"].endswith("(vendored)")
+    # the vendored extract has 1580 dyad-years; the replay's RU-CN ones are among them
+    assert (out.loc["dots", "rows_old"], out.loc["dots", "rows_added"]) == (1580, 1)
     assert list(tmp_path.iterdir()) == []
 
 

@@ -34,6 +34,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import httpx
 import pandas as pd
 
@@ -167,29 +168,65 @@ def provider_for_table(table: str) -> str | None:
     return None
 
 
-def _baseline(store: Store | None, table: str) -> tuple[pd.DataFrame | None, dict[str, Any]]:
-    """The table as stored now (or None) and its provenance row (or the vendored one)."""
+class _Vendored:
+    """The vendored extracts, loaded once per ``update()`` call and only if needed."""
+
+    def __init__(self) -> None:
+        self._store: Store | None = None
+
+    def get(self) -> Store:
+        if self._store is None:
+            from dyadscope.data.vendor_manifest import load_vendored
+
+            self._store = Store()
+            load_vendored(self._store)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+def _baseline(
+    store: Store | None, vendored: _Vendored, table: str
+) -> tuple[pd.DataFrame | None, dict[str, Any]]:
+    """The table as the user sees it now and its provenance: the store's, else vendored.
+
+    A vendored baseline's version is marked "(vendored)"; (None, {}) when neither has it.
+    """
     if store is not None and store.has(table):
         prov = store.provenance()
         row = prov[prov["table"] == table]
         return store.table(table), (row.iloc[0].to_dict() if len(row) else {})
-    from dyadscope.data.vendor_manifest import load_vendored
-
-    vendored = Store()
-    try:
-        load_vendored(vendored)
-        prov = vendored.provenance()
-        row = prov[prov["table"] == table]
-        meta = row.iloc[0].to_dict() if len(row) else {}
-        if meta:
-            meta["version"] = f"{meta['version']} (vendored)"
-        return None, meta
-    finally:
-        vendored.close()
+    extracts = vendored.get()
+    if not extracts.has(table):
+        return None, {}
+    prov = extracts.provenance()
+    meta = prov[prov["table"] == table].iloc[0].to_dict()
+    meta["version"] = f"{meta['version']} (vendored)"
+    return extracts.table(table), meta
 
 
 def _int(value: object) -> int | None:
     return None if value is None or pd.isna(value) else int(value)  # type: ignore[arg-type]
+
+
+def _key_diff(old: pd.DataFrame, new: pd.DataFrame, key: Sequence[str]) -> tuple[int, int]:
+    """Keys only in ``new`` (added) and only in ``old`` (removed), counted in DuckDB."""
+    cols = ", ".join(f'CAST("{k}" AS VARCHAR) AS "{k}"' for k in key)
+    scratch = duckdb.connect()
+    try:
+        scratch.register("old_t", old)
+        scratch.register("new_t", new)
+        added = scratch.execute(
+            f"SELECT count(*) FROM (SELECT {cols} FROM new_t EXCEPT SELECT {cols} FROM old_t)"
+        ).fetchone()
+        removed = scratch.execute(
+            f"SELECT count(*) FROM (SELECT {cols} FROM old_t EXCEPT SELECT {cols} FROM new_t)"
+        ).fetchone()
+    finally:
+        scratch.close()
+    return int(added[0]) if added else 0, int(removed[0]) if removed else 0
 
 
 def _diff(
@@ -212,7 +249,7 @@ def _diff(
         status="",
         version_old=meta.get("version"),
         version_new=release.version,
-        rows_old=_int(meta.get("rows")) if old is None else len(old),
+        rows_old=None if old is None else len(old),
         rows_new=len(new),
         first_year_old=first_old,
         first_year_new=first,
@@ -222,12 +259,7 @@ def _diff(
         note="; ".join(release.notes),
     )
     if old is not None and spec.key and all(k in old for k in spec.key):
-        keys = list(spec.key)
-        old_keys = old[keys].astype(str).drop_duplicates()
-        new_keys = new[keys].astype(str).drop_duplicates()
-        both = old_keys.merge(new_keys, on=keys, how="outer", indicator=True)
-        change.rows_added = int((both["_merge"] == "right_only").sum())
-        change.rows_removed = int((both["_merge"] == "left_only").sum())
+        change.rows_added, change.rows_removed = _key_diff(old, new, spec.key)
     if old is None and not meta:
         change.status = "new table"
     elif change.version_old != change.version_new:
@@ -241,29 +273,10 @@ def _diff(
     return change
 
 
-def _existing(store: Store | None, provider: Provider) -> dict[str, pd.DataFrame]:
-    """The provider's tables as the user sees them now: the store's, else the vendored."""
-    out: dict[str, pd.DataFrame] = {}
-    names = [t.spec.name for t in provider.targets]
-    for name in names:
-        if store is not None and store.has(name):
-            out[name] = store.table(name)
-    missing = [n for n in names if n not in out]
-    if missing:
-        from dyadscope.data.vendor_manifest import load_vendored
-
-        vendored = Store()
-        try:
-            load_vendored(vendored)
-            out |= {n: vendored.table(n) for n in missing if vendored.has(n)}
-        finally:
-            vendored.close()
-    return out
-
-
 def _run_one(
     provider: Provider,
     store: Store | None,
+    vendored: _Vendored,
     workdir: Path,
     http: Http,
     today: date,
@@ -272,7 +285,9 @@ def _run_one(
 ) -> list[TableChange]:
     """Fetch, validate aside, diff, and (unless ``dry_run``) swap in one transaction."""
     workdir.mkdir(parents=True, exist_ok=True)
-    ctx = Context(http, workdir, today, _existing(store, provider), report)
+    baselines = {t.spec.name: _baseline(store, vendored, t.spec.name) for t in provider.targets}
+    current = {name: old for name, (old, _) in baselines.items() if old is not None}
+    ctx = Context(http, workdir, today, current, report)
     release = provider.fetch(ctx)
     checked: list[tuple[Any, pd.DataFrame, int | None, int | None]] = []
     for target in provider.targets:
@@ -286,7 +301,7 @@ def _run_one(
         checked.append((target, typed, first, last))
     changes = []
     for target, typed, _first, _last in checked:
-        old, meta = _baseline(store, target.spec.name)
+        old, meta = baselines[target.spec.name]
         changes.append(_diff(provider.name, target.spec, old, meta, typed, release))
     if dry_run:
         for change in changes:
@@ -352,6 +367,7 @@ def update(
     store_path = Path(store_path)
     http = Http(client, retries=retries, backoff=backoff, report=say)
     store: Store | None = None
+    vendored = _Vendored()
     scratch = Path(tempfile.mkdtemp(prefix="dyadscope-update-")) if dry_run else None
     results: list[TableChange] = []
     created = not dry_run and not store_path.exists()
@@ -380,13 +396,16 @@ def update(
             )
             say(f"{cls.name}: asking {provider.base_url}")
             try:
-                results.extend(_run_one(provider, store, base / cls.name, http, when, dry_run, say))
+                results.extend(
+                    _run_one(provider, store, vendored, base / cls.name, http, when, dry_run, say)
+                )
             except DyadscopeError as exc:
                 results.extend(
                     TableChange(cls.name, t.spec.name, f"failed: {exc}") for t in cls.targets
                 )
     finally:
         http.close()
+        vendored.close()
         if store is not None:
             store.close()
         wrote = any(not c.status.startswith(("failed", "skipped")) for c in results)

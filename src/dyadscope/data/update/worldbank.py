@@ -109,5 +109,5 @@ class WorldBank(Provider):
         frame = frame[frame["iso3"].isin(states) & frame["gdp_usd"].notna()]
         frame = frame.astype({"year": "int64"}).reset_index(drop=True)
         version = f"WDI, last updated {meta.get('lastupdated', 'unknown')}"
-        notes = [f"dropped {len(unknown)} aggregate codes (regions, income groups)"]
+        notes = [f"left out {len(unknown)} aggregate code(s) (regions, income groups)"]
         return Release({"wb_gdp": frame}, version, query, digest(raw_c + raw_d), notes=notes)
