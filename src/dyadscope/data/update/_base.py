@@ -27,6 +27,7 @@ import duckdb
 import httpx
 import pandas as pd
 
+from dyadscope import __version__
 from dyadscope.data.registry import TableSpec
 from dyadscope.data.validate import check_keys, check_years
 from dyadscope.errors import FetchError, SchemaError
@@ -77,7 +78,7 @@ class Http:
         self.client = client or httpx.Client(
             follow_redirects=True,
             timeout=httpx.Timeout(timeout),
-            headers={"User-Agent": "dyadscope (https://github.com/dyadscope)"},
+            headers={"User-Agent": f"dyadscope/{__version__}"},
         )
         self.retries = retries
         self.backoff = backoff
@@ -99,7 +100,7 @@ class Http:
         json: Any = None,
         ok_missing: bool = False,
     ) -> httpx.Response | None:
-        """One request, retried; None for a 404 when ``ok_missing`` (a file not yet out)."""
+        """One request, retried; None for a 404 or 410 when ``ok_missing`` (not yet out)."""
         shown = str(httpx.URL(url, params=params or None))
         last = ""
         for attempt in range(self.retries + 1):
@@ -111,7 +112,7 @@ class Http:
             except httpx.TransportError as exc:
                 last = f"{type(exc).__name__}: {exc}"
             else:
-                if response.status_code == 404 and ok_missing:
+                if response.status_code in (404, 410) and ok_missing:
                     return None
                 if response.status_code not in _RETRY_STATUS:
                     if response.status_code >= 400:

@@ -148,8 +148,11 @@ class SipriMilex(Provider):
         for year in range(ctx.today.year, ctx.today.year - 3, -1):
             url = f"{self.base_url}/sites/default/files/SIPRI-Milex-data-1949-{year}.xlsx"
             tried.append(url)
-            if ctx.http.request("HEAD", url, ok_missing=True) is None:
-                continue
+            try:
+                if ctx.http.request("HEAD", url, ok_missing=True) is None:
+                    continue
+            except FetchError:
+                pass  # a server that refuses HEAD: the download below says whether it exists
             path = ctx.http.download(url, ctx.workdir / Path(url).name)
             frame, notes = parse_milex(path, url)
             version = f"SIPRI Milex 1949-{year}"
