@@ -25,6 +25,7 @@ app = typer.Typer(
 COMMAND_MODULES = (
     "case",
     "data",
+    "update",
     "indicators",
     "events",
     "theory",
