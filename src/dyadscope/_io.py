@@ -160,6 +160,50 @@ def atomic_write_bytes(target: str | os.PathLike[str], data: bytes) -> Path:
     return Path(target)
 
 
+def read_text_limited(
+    path: str | os.PathLike[str], limit: int, *, what: str = "file", encoding: str = "utf-8"
+) -> str:
+    """Read a regular text file of at most ``limit`` bytes.
+
+    Refuses, with :class:`~dyadscope.errors.InputError` naming the path and the limit,
+    anything that is not a regular file (``/dev/zero``, a FIFO, a folder: they could
+    be endless or block) and a file larger than ``limit``.  At most ``limit + 1``
+    bytes are read, so a file growing while read cannot exhaust memory either.
+
+    >>> read_text_limited("/dev/zero", 5_000_000, what="case file")  # doctest: +SKIP
+    Traceback (most recent call last):
+    dyadscope.errors.InputError: case file '/dev/zero' is not a regular file (a device)...
+    """
+    path = Path(path)
+    shown = f"{what} {str(path)!r}"
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(f"{shown} not found") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {shown}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, FIFO or socket"
+        raise InputError(f"{shown} is not a regular file ({kind}); give a {what} on disk")
+    too_big = (
+        f"{shown} is larger than the limit of {limit:,} bytes ({limit / 1e6:g} MB); "
+        f"a {what} is text and far smaller"
+    )
+    if info.st_size > limit:
+        raise InputError(too_big.replace("is larger", f"({info.st_size:,} bytes) is larger"))
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read {shown}: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise InputError(too_big)
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"cannot read {shown}: not {encoding} text ({exc.reason})") from None
+
+
 def sha256_file(path: str | os.PathLike[str], chunk: int = 1 << 20) -> str:
     """Hex SHA-256 of a file, read in chunks."""
     h = hashlib.sha256()

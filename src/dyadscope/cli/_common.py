@@ -285,6 +285,29 @@ ToYear = Annotated[int, typer.Option("--to", help="Last year (inclusive).")]
 #: ``--from DAY`` and ``--to DAY`` for day-based commands (parse with :func:`parse_day`).
 FromDay = Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD (inclusive).")]
 ToDay = Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD (inclusive).")]
+#: The two states of a dyad, as positional arguments ``A`` and ``B``.
+CountryA = Annotated[
+    str,
+    typer.Argument(
+        metavar="A", help="First state of the pair: ISO3 (any case), ISO2 or name, e.g. RUS."
+    ),
+]
+CountryB = Annotated[
+    str,
+    typer.Argument(
+        metavar="B", help="Second state of the pair: ISO3 (any case), ISO2 or name, e.g. CHN."
+    ),
+]
+#: ``--case PATH``: a case file instead of the shipped case for the pair.
+CaseOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--case",
+        help="Use this case file instead of the shipped case for the pair.",
+        exists=True,
+        dir_okay=False,
+    ),
+]
 #: ``--events-store PATH``, checked when the command line is parsed.
 EventsStoreOpt = Annotated[
     Path | None,
