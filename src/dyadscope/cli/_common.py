@@ -28,7 +28,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import pandas as pd
 import typer
@@ -38,6 +38,9 @@ from rich.text import Text
 
 from dyadscope._io import atomic_path, output_target
 from dyadscope.errors import DyadscopeError, InputError
+
+if TYPE_CHECKING:
+    from dyadscope.case import Case
 
 # Messages are never word-wrapped: a path or a ``file:line`` split across two lines
 # cannot be copied or grepped, and its wrapping would depend on the terminal's width.
@@ -258,9 +261,9 @@ STORE_HELP = (
     "(else the user data folder)."
 )
 OUTPUT_HELP = (
-    "Write to this file instead of the terminal, atomically (a temporary file, then a "
-    "rename). A symlink is followed; a device or FIFO (/dev/null, a pipe) is written "
-    "straight through. Checked before any work starts."
+    "File to write (default: the terminal, where the command allows), atomically: a "
+    "temporary file, then a rename. A symlink is followed; a device or FIFO (/dev/null, "
+    "a pipe) is written straight through. Checked before any work starts."
 )
 FORMAT_HELP = (
     "Output format: table, csv, json or parquet (parquet needs -o). Where a result has "
@@ -282,6 +285,10 @@ FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help=FORMAT_H
 #: ``--from YEAR`` and ``--to YEAR`` (inclusive); the default goes in the signature.
 FromYear = Annotated[int, typer.Option("--from", help="First year (inclusive).")]
 ToYear = Annotated[int, typer.Option("--to", help="Last year (inclusive).")]
+#: ``--to YEAR`` whose default is the last year of the data (``None``).
+ToYearOrLast = Annotated[
+    int | None, typer.Option("--to", help="Last year (inclusive; default: the data's last year).")
+]
 #: ``--from DAY`` and ``--to DAY`` for day-based commands (parse with :func:`parse_day`).
 FromDay = Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD (inclusive).")]
 ToDay = Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD (inclusive).")]
@@ -397,6 +404,19 @@ def emit_frame(
 def split_list(text: str | None) -> list[str]:
     """``"a, b,,c"`` -> ``["a", "b", "c"]``; None or blank -> ``[]``."""
     return [t.strip() for t in (text or "").split(",") if t.strip()]
+
+
+def find_pair_case(a: str, b: str, path: Path | None) -> Case:
+    """:func:`dyadscope.case.find_case`, with the CLI's ``--case`` named when none is found."""
+    from dyadscope.case import find_case
+    from dyadscope.errors import UnknownCase
+
+    try:
+        return find_case(a, b, path=path)
+    except UnknownCase as exc:
+        if path is not None:
+            raise
+        raise UnknownCase(f"{exc} On the command line: --case PATH.") from None
 
 
 def parse_day(text: str, option: str) -> dt.date:

@@ -20,7 +20,6 @@ from dyadscope.case import (
     Case,
     Factor,
     case_json_schema,
-    find_case,
     graph_to,
     lint_case,
     list_cases,
@@ -36,6 +35,7 @@ from dyadscope.cli._common import (
     console,
     emit_frame,
     err_console,
+    find_pair_case,
     handle_errors,
     write_text,
 )
@@ -46,6 +46,7 @@ case_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode="rich",
 )
+
 
 class GraphFormatOption(enum.StrEnum):
     """Formats ``dyadscope case graph`` writes (the library's ``GRAPH_FORMATS``)."""
@@ -152,7 +153,7 @@ def _links_table(case: Case) -> Table:
 @handle_errors
 def show(a: CountryA, b: CountryB, case_path: CaseOpt = None) -> None:
     """Show a pair's case: factors grouped by kind with their citations, then the links."""
-    case = find_case(a, b, path=case_path)
+    case = find_pair_case(a, b, case_path)
     console.print(Text(f"{case.title} ({'–'.join(case.dyad)})", style="bold"))
     console.print(Text(case.summary))
     for kind, factors in case.factors_by_kind().items():
@@ -173,7 +174,7 @@ def graph(
     case_path: CaseOpt = None,
 ) -> None:
     """Export a pair's factor map (factors as nodes, weighted links as edges)."""
-    write_text(graph_to(find_case(a, b, path=case_path), fmt.value), output, announce=True)
+    write_text(graph_to(find_pair_case(a, b, case_path), fmt.value), output, announce=True)
 
 
 @case_app.command("list")
