@@ -216,11 +216,18 @@ def _read_only(folder: Path) -> bool:
         return False
 
 
+def _fail_early(exc: DyadscopeError) -> typer.Exit:
+    """An early check failed while the command line was read: one line, exit code."""
+    if debug_enabled():
+        raise exc
+    return typer.Exit(code=report_error(exc))
+
+
 def _output_callback(value: Path | None) -> Path | None:
     try:
         return check_output(value)
     except InputError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        raise _fail_early(exc) from None
 
 
 def check_events_store(path: Path | None) -> Path | None:
@@ -250,7 +257,7 @@ def _events_store_callback(value: Path | None) -> Path | None:
     try:
         return check_events_store(value)
     except InputError as exc:
-        raise typer.BadParameter(str(exc)) from None
+        raise _fail_early(exc) from None
 
 
 # --- shared options (one definition and one help text each) -------------------------------
@@ -283,11 +290,15 @@ OutputOpt = Annotated[
 #: ``-f/--format``.
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help=FORMAT_HELP)]
 #: ``--from YEAR`` and ``--to YEAR`` (inclusive); the default goes in the signature.
-FromYear = Annotated[int, typer.Option("--from", help="First year (inclusive).")]
-ToYear = Annotated[int, typer.Option("--to", help="Last year (inclusive).")]
+#: Years are checked to lie in 1..9999 when the command line is read.
+FromYear = Annotated[int, typer.Option("--from", min=1, max=9999, help="First year (inclusive).")]
+ToYear = Annotated[int, typer.Option("--to", min=1, max=9999, help="Last year (inclusive).")]
 #: ``--to YEAR`` whose default is the last year of the data (``None``).
 ToYearOrLast = Annotated[
-    int | None, typer.Option("--to", help="Last year (inclusive; default: the data's last year).")
+    int | None,
+    typer.Option(
+        "--to", min=1, max=9999, help="Last year (inclusive; default: the data's last year)."
+    ),
 ]
 #: ``--from DAY`` and ``--to DAY`` for day-based commands (parse with :func:`parse_day`).
 FromDay = Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD (inclusive).")]

@@ -48,8 +48,15 @@ TRANSFER_OPT = typer.Option(
     "tanh", "--transfer", help="Transfer function: tanh, sigmoid, bivalent or trivalent."
 )
 LAMBDA_OPT = typer.Option(1.0, "--lambda", help="Steepness λ of the transfer function.")
+#: Most update steps a draw may be given on the command line (a map that never settles
+#: runs every step, so a mistyped 10**20 would never finish).
+MAX_ITERATIONS = 100_000
 ITER_OPT = typer.Option(
-    CASE_MAX_ITER, "--iterations", min=1, help="Most update steps a draw may take."
+    CASE_MAX_ITER,
+    "--iterations",
+    min=1,
+    max=MAX_ITERATIONS,
+    help=f"Most update steps a draw may take (at most {MAX_ITERATIONS:,}).",
 )
 
 

@@ -36,6 +36,7 @@ from dyadscope.cli._common import (
 )
 from dyadscope.data.store import open_store
 from dyadscope.errors import InputError
+from dyadscope.theory.games import MAX_REPETITIONS, MAX_TURNS
 
 if TYPE_CHECKING:
     from dyadscope.case import Case
@@ -218,8 +219,10 @@ def game(
         help="Derive payoffs from a case: a case YAML file, or a pair like RUS,CHN "
         "(any spelling of the states).",
     ),
-    turns: int = typer.Option(200, "--turns", min=1, help="Turns per match."),
-    repetitions: int = typer.Option(5, "--repetitions", min=1, help="Repetitions per match."),
+    turns: int = typer.Option(200, "--turns", min=1, max=MAX_TURNS, help="Turns per match."),
+    repetitions: int = typer.Option(
+        5, "--repetitions", min=1, max=MAX_REPETITIONS, help="Repetitions per match."
+    ),
     seed: int = typer.Option(1, "--seed", help="Random seed (same seed, same tournament)."),
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,

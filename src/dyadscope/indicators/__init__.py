@@ -147,6 +147,9 @@ def _period_span(start: int, end: int, periods: int) -> tuple[int, int]:
 
 
 def _check_args(start: int, end: int, periods: int | None, trade_source: str) -> None:
+    for name, year in (("start", start), ("end", end)):
+        if not 1 <= year <= 9999:
+            raise InputError(f"{name} must be a year from 1 to 9999, got {year}")
     if start > end:
         raise InputError(f"start {start} is after end {end}")
     if periods is not None and periods < 1:

@@ -236,6 +236,12 @@ STRATEGIES: tuple[str, ...] = (
 )
 
 
+#: Most turns per match and repetitions per match of one tournament (its run time
+#: grows with their product; the defaults are 200 and 5).
+MAX_TURNS = 10_000
+MAX_REPETITIONS = 1_000
+
+
 def axelrod_available() -> bool:
     """Whether the optional axelrod library (extra ``games``) can be imported."""
     import importlib.util
@@ -256,6 +262,11 @@ def tournament(
 
     if turns < 1 or repetitions < 1:
         raise InputError(f"turns ({turns}) and repetitions ({repetitions}) must be at least 1")
+    if turns > MAX_TURNS or repetitions > MAX_REPETITIONS:
+        raise InputError(
+            f"turns ({turns}) and repetitions ({repetitions}) must be at most {MAX_TURNS:,} "
+            f"and {MAX_REPETITIONS:,} (MAX_TURNS, MAX_REPETITIONS)"
+        )
     players = [getattr(axl, name)() for name in STRATEGIES]
     t, r, p, s = payoffs
     game = axl.Game(r=r, s=s, t=t, p=p)
