@@ -63,3 +63,69 @@ def test_cli_output_to_a_folder_exits_2_with_a_message(tmp_path: Path, args: lis
     assert result.exit_code == 2
     assert f"{tmp_path}: is a folder" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+# --- special files: a symlink is followed, a device or FIFO is written through ---------
+
+
+def _device_copy(tmp_path: Path, name: str, major: int, minor: int) -> Path:
+    """A node for the same device as /dev/<name>, made in ``tmp_path`` (root only).
+
+    As root the tests never write to the real /dev/null or /dev/full: a regression
+    would replace the machine's own device with a regular file.  Another user cannot
+    replace them, so the real ones are used there.
+    """
+    if os.geteuid() != 0:
+        return Path("/dev") / name
+    node = tmp_path / name
+    try:
+        os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(major, minor))
+    except OSError as exc:  # a container without CAP_MKNOD
+        pytest.skip(f"cannot make a device node: {exc}")
+    return node
+
+
+def test_a_symlink_is_followed_and_kept(tmp_path: Path) -> None:
+    real = tmp_path / "data" / "real.csv"
+    real.parent.mkdir()
+    real.write_text("old")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    atomic_write_text(link, "new")
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.read_text() == "new"
+    assert sorted(p.name for p in real.parent.iterdir()) == ["real.csv"]
+
+
+def test_a_dangling_symlink_creates_its_target(tmp_path: Path) -> None:
+    link = tmp_path / "link.csv"
+    link.symlink_to("made.csv")
+    atomic_write_text(link, "new")
+    assert link.is_symlink() and (tmp_path / "made.csv").read_text() == "new"
+
+
+def test_a_fifo_is_written_through(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader waits on the pipe
+    try:
+        atomic_write_text(fifo, "through the pipe\n")
+        assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+        assert os.read(reader, 100) == b"through the pipe\n"
+    finally:
+        os.close(reader)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
+def test_dev_null_stays_a_device(tmp_path: Path) -> None:
+    null = _device_copy(tmp_path, "null", 1, 3)
+    atomic_write_text(null, "gone")
+    assert stat.S_ISCHR(os.lstat(null).st_mode)
+
+
+def test_dev_full_raises_disk_full_naming_the_path(tmp_path: Path) -> None:
+    full = _device_copy(tmp_path, "full", 1, 7)
+    with pytest.raises(OSError) as info:
+        atomic_write_text(full, "x" * 10)
+    assert info.value.errno == 28 and info.value.filename == str(full)
+    assert stat.S_ISCHR(os.lstat(full).st_mode)

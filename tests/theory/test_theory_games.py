@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dyadscope.case import load_case
+from dyadscope.cli.theory import parse_payoffs
 from dyadscope.errors import InputError
 from dyadscope.theory.games import (
     BASE_PAYOFFS,
@@ -13,7 +14,6 @@ from dyadscope.theory.games import (
     alliance_game,
     critical_discount,
     factor_sensitivity,
-    parse_payoffs,
     payoff_sensitivity,
     payoffs_from_case,
     tournament,
@@ -52,9 +52,18 @@ def test_invalid_payoffs(payoffs, message) -> None:
 
 @pytest.mark.parametrize("text", ["5,3,1", "5,3,1,x", "a b c d", "0,1,2,3"])
 def test_parse_payoffs_errors(text: str) -> None:
+    """Text is parsed at the CLI edge, whose messages name the flag."""
     with pytest.raises(InvalidPayoffs, match="--payoffs"):
         parse_payoffs(text)
     assert issubclass(InvalidPayoffs, InputError)
+
+
+def test_the_library_takes_typed_payoffs_and_names_parameters() -> None:
+    with pytest.raises(InvalidPayoffs) as info:
+        alliance_game((0, 1, 2, 3), turns=1, repetitions=1)
+    assert "--" not in str(info.value)
+    with pytest.raises(InputError, match=r"^turns \(0\) and repetitions \(1\)"):
+        tournament(BASE_PAYOFFS, turns=0, repetitions=1)
 
 
 def test_payoff_sensitivity_matches_formula() -> None:
@@ -97,7 +106,7 @@ def test_tournament_is_reproducible_with_a_seed() -> None:
 
 
 def test_alliance_game_result() -> None:
-    res = alliance_game("5,3,1,0", turns=20, repetitions=1, seed=1)
+    res = alliance_game((5, 3, 1, 0), turns=20, repetitions=1, seed=1)
     assert res.delta_star == 0.5 and res.source == "user"
     out = res.to_dict()
     assert out["payoffs"] == {"T": 5.0, "R": 3.0, "P": 1.0, "S": 0.0}

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dyadscope.cli.theory import parse_weights
 from dyadscope.errors import InputError
 from dyadscope.theory._threat_data import haversine_km
-from dyadscope.theory.threat import CRITERIA, balance_of_threat, default_states, parse_weights
+from dyadscope.theory.threat import CRITERIA, balance_of_threat, default_states, normalize_weights
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +82,7 @@ def test_unga_disagreement_is_one_minus_same_vote(result, store) -> None:
 
 
 def test_weights_change_scores(store) -> None:
-    only_power = balance_of_threat(store, 2014, ["USA", "RUS", "CHN"], weights="power=1")
+    only_power = balance_of_threat(store, 2014, ["USA", "RUS", "CHN"], weights={"power": 1})
     s = only_power.scores
     assert np.allclose(s["threat"], s["power"])
     assert (s["criteria_used"] == "power").all()
@@ -106,14 +107,21 @@ def test_alignment_frame(result) -> None:
     [
         ("power=-1", "must be finite"),
         ("speed=1", "unknown criterion"),
-        ("power", "NAME=NUMBER"),
-        ("power=x", "not a number"),
+        ("power", "--weights: 'power' is not NAME=NUMBER"),
+        ("power=x", "--weights: weight of 'power' is not a number"),
         ("power=0", "above 0"),
     ],
 )
 def test_bad_weights(weights: str, message: str) -> None:
+    """Text is parsed at the CLI edge (flag named); values are checked by the engine."""
     with pytest.raises(InputError, match=message):
-        parse_weights(weights)
+        normalize_weights(parse_weights(weights))
+
+
+def test_weights_are_typed_in_the_library() -> None:
+    assert normalize_weights({"Power": 2, "intentions": 2})["power"] == 0.5
+    with pytest.raises(InputError, match="give a mapping"):
+        normalize_weights("power=1")  # type: ignore[arg-type]
 
 
 def test_default_states_and_bad_year(store) -> None:
@@ -130,7 +138,7 @@ def test_default_states_and_bad_year(store) -> None:
     ).filter(lambda w: sum(w.values()) > 0)
 )
 def test_parsed_weights_sum_to_one(weights: dict[str, float]) -> None:
-    w = parse_weights(weights)
+    w = normalize_weights(weights)
     assert sum(w.values()) == pytest.approx(1.0)
     assert all(v >= 0 for v in w.values())
 
@@ -157,7 +165,7 @@ def test_combined_score_bounds_and_na(values: list[float]) -> None:
             "score": values,
         }
     )
-    row = _combine(comp, parse_weights(None)).iloc[0]
+    row = _combine(comp, normalize_weights(None)).iloc[0]
     present = [v for v in values if not math.isnan(v)]
     if present:
         assert 0.0 <= row["threat"] <= 1.0

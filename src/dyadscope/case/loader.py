@@ -113,5 +113,5 @@ def find_case(a: str, b: str, *, path: str | Path | None = None) -> Case:
     )
     raise UnknownCase(
         f"no case for {pair_text}; cases available: {available}. "
-        "Pass --case PATH to use a case file of your own."
+        "Give a case file of your own as path."
     )

@@ -17,10 +17,11 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from dyadscope._io import read_text_limited
 from dyadscope.case._problems import PathPart, Problem
 from dyadscope.case.references import document_problems, reference_problems
 from dyadscope.case.schema import FIELD_NAMES, SKIP_REFERENCES, Case
-from dyadscope.errors import CaseValidationError, InputError
+from dyadscope.errors import CaseValidationError
 
 LineMap = dict[tuple[PathPart, ...], int]
 
@@ -219,15 +220,14 @@ def validate_text(text: str, source: str, docs_dir: str | Path | None = None) ->
     return validate_data(data, source=source, docs_dir=docs_dir, lines=lines, extra=problems)
 
 
+#: Largest case file read, in bytes (the shipped Russia–China case is about 0.1 MB).
+MAX_CASE_BYTES = 5_000_000
+
+
 def read_case_text(path: str | Path) -> str:
-    """Read a case file, turning a missing or unreadable file into an :class:`InputError`."""
-    path = Path(path)
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"case file {str(path)!r} not found") from None
-    except (IsADirectoryError, UnicodeDecodeError, PermissionError) as exc:
-        raise InputError(f"cannot read case file {str(path)!r}: {exc}") from None
+    """Read a case file, turning a missing, unreadable, special or oversized file into
+    an :class:`InputError` (limit: :data:`MAX_CASE_BYTES`)."""
+    return read_text_limited(path, MAX_CASE_BYTES, what="case file")
 
 
 def validate_case(path: str | Path, docs_dir: str | Path | None = None) -> Case:

@@ -1,14 +1,34 @@
-"""Helpers shared by the CLI command modules: output formats and error handling."""
+"""What the CLI command modules share: options, output, early checks and the error boundary.
+
+* **Options defined once.**  ``StoreOpt``, ``OutputOpt``, ``FormatOpt``, ``FromYear``,
+  ``ToYear``, ``FromDay``, ``ToDay`` and ``EventsStoreOpt`` are ``typing.Annotated``
+  aliases, so every command spells an option and its help text the same way; the
+  default goes in the signature (``start: FromYear = 1992``).
+* **Output.**  :func:`write_text` (standard output, or atomically to ``-o``) and
+  :func:`emit_frame` (a table in any :class:`OutputFormat`) are the only writers.
+* **Early checks.**  ``-o`` is checked when the command line is parsed (see
+  :func:`check_output`), an events store by :func:`check_events_store`, before any
+  long work starts.
+* **One error boundary.**  :func:`handle_errors` (on every command) and
+  :func:`dyadscope.cli.main` turn every :class:`~dyadscope.errors.DyadscopeError`,
+  :class:`OSError` (disk full, read-only file system, permission denied),
+  :class:`OverflowError` and :class:`MemoryError` into one line on standard error and
+  a non-zero exit code; a traceback only with ``dyadscope --debug`` or
+  ``DYADSCOPE_DEBUG=1``.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
+import errno
 import json
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import pandas as pd
 import typer
@@ -16,8 +36,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from dyadscope._io import atomic_path
-from dyadscope.errors import DyadscopeError
+from dyadscope._io import atomic_path, output_target
+from dyadscope.errors import DyadscopeError, InputError
+
+if TYPE_CHECKING:
+    from dyadscope.case import Case
 
 # Messages are never word-wrapped: a path or a ``file:line`` split across two lines
 # cannot be copied or grepped, and its wrapping would depend on the terminal's width.
@@ -37,18 +60,299 @@ class OutputFormat(enum.StrEnum):
     parquet = "parquet"
 
 
+# --- debug switch ------------------------------------------------------------------------
+
+_debug = False
+
+
+def set_debug(flag: bool) -> None:
+    """Show tracebacks instead of one-line errors (the global ``--debug`` option)."""
+    global _debug
+    _debug = flag
+
+
+def debug_enabled() -> bool:
+    """Whether ``--debug`` was given or ``DYADSCOPE_DEBUG`` is set to 1/true/yes."""
+    env = os.environ.get("DYADSCOPE_DEBUG", "").strip().lower()
+    return _debug or env in {"1", "true", "yes", "on"}
+
+
+# --- the error boundary --------------------------------------------------------------------
+
+#: What to do about common operating-system errors, by errno.
+_OS_HINTS = {
+    errno.ENOSPC: "the disk is full; free some space or write elsewhere",
+    errno.EDQUOT: "the disk quota is used up; free some space or write elsewhere",
+    errno.EROFS: "the file system is read-only; write elsewhere",
+    errno.EACCES: "check the permissions of the file and its folder, or write elsewhere",
+    errno.EPERM: "check the permissions of the file and its folder, or write elsewhere",
+    errno.ENOENT: "check the path",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EISDIR: "it is a folder; give a file name",
+    errno.EIO: "the device reported an input/output error",
+}
+
+#: Exceptions the boundary reports in one line (anything else is a bug: traceback).
+BOUNDARY_ERRORS: tuple[type[BaseException], ...] = (
+    DyadscopeError,
+    OSError,
+    OverflowError,
+    MemoryError,
+)
+
+
+def _duckdb_io_error(exc: BaseException) -> bool:
+    duckdb = sys.modules.get("duckdb")
+    return duckdb is not None and isinstance(exc, getattr(duckdb, "IOException", ()))
+
+
+def error_line(exc: BaseException) -> tuple[str, int]:
+    """The one-line message and exit code for an error that reached the CLI boundary.
+
+    >>> error_line(OSError(28, "No space left on device", "out.csv"))
+    ('out.csv: No space left on device (the disk is full; free some space or write elsewhere)', 1)
+    """
+    if isinstance(exc, DyadscopeError):
+        return str(exc), exc.exit_code
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}" if exc.filename is not None else ""
+        if exc.filename2 is not None:
+            where += f" -> {exc.filename2}"
+        what = exc.strerror or str(exc)
+        hint = _OS_HINTS.get(exc.errno or -1)
+        text = f"{where}: {what}" if where else what
+        return (f"{text} ({hint})" if hint else text), 1
+    if isinstance(exc, OverflowError):
+        return f"a number is too large to use: {exc}; give a smaller value", 2
+    if isinstance(exc, MemoryError):
+        return (
+            "out of memory: the arguments ask for more than this machine has; "
+            "give smaller numbers (fewer draws, a shorter period)",
+            1,
+        )
+    if _duckdb_io_error(exc):
+        return str(exc), 1
+    return f"{type(exc).__name__}: {exc}", 1
+
+
+def report_error(exc: BaseException) -> int:
+    """Print ``exc`` as one red line on standard error and return its exit code."""
+    message, code = error_line(exc)
+    err_console.print(Text("Error: ", style="bold red") + Text(message), highlight=False)
+    return code
+
+
+def is_boundary_error(exc: BaseException) -> bool:
+    """Whether the boundary reports ``exc`` in one line (rather than as a bug)."""
+    return isinstance(exc, BOUNDARY_ERRORS) or _duckdb_io_error(exc)
+
+
 def handle_errors(func: F) -> F:
-    """Turn the library's named exceptions into a red message and an exit code."""
+    """The CLI's error boundary, put on every command (see the module docstring).
+
+    Before the command runs, ``--format parquet`` without ``-o`` is refused (for
+    commands whose parameters are called ``fmt`` and ``output``), so it fails before
+    any work rather than after it.
+    """
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            if kwargs.get("fmt") is OutputFormat.parquet and kwargs.get("output", 0) is None:
+                raise InputError("--format parquet needs -o FILE (Parquet is not for a terminal)")
             return func(*args, **kwargs)
-        except DyadscopeError as exc:
-            err_console.print(Text("Error: ", style="bold red") + Text(str(exc)), highlight=False)
-            raise typer.Exit(code=exc.exit_code) from None
+        except KeyboardInterrupt:
+            if debug_enabled():
+                raise
+            err_console.print(Text("Interrupted.", style="bold red"))
+            raise typer.Exit(code=130) from None
+        except Exception as exc:
+            if debug_enabled() or not is_boundary_error(exc):
+                raise
+            raise typer.Exit(code=report_error(exc)) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+# --- early checks ----------------------------------------------------------------------------
+
+
+def check_output(path: Path | None) -> Path | None:
+    """Check before any work that ``path`` can be written; return it unchanged.
+
+    A regular file (or a new name) needs a folder that exists or can be created, and
+    that is writable; a folder is refused; a device or FIFO must be writable.  Nothing
+    is created.  Raises :class:`~dyadscope.errors.InputError` naming the path.
+    """
+    if path is None:
+        return None
+    real, through = output_target(path)
+    if through:
+        if not os.access(real, os.W_OK):
+            raise InputError(f"{path}: cannot write to it (permission denied)")
+        return path
+    if real.is_dir():
+        raise InputError(f"{path}: is a folder; give a file name for the output")
+    folder = real.parent
+    while not folder.exists():
+        if folder.is_symlink():
+            raise InputError(f"{path}: its folder {folder} is a broken link")
+        folder = folder.parent
+    if not folder.is_dir():
+        raise InputError(f"{path}: cannot create its folder: {folder} is a file")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        reason = "read-only file system" if _read_only(folder) else "permission denied"
+        raise InputError(f"{path}: cannot write in {folder} ({reason})")
+    if real.exists() and not os.access(real, os.W_OK) and not _read_only(folder):
+        # Replacing a read-only file would work (rename), but the user protected it.
+        raise InputError(f"{path}: the file is read-only (permission denied)")
+    return path
+
+
+def _read_only(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def _fail_early(exc: DyadscopeError) -> typer.Exit:
+    """An early check failed while the command line was read: one line, exit code."""
+    if debug_enabled():
+        raise exc
+    return typer.Exit(code=report_error(exc))
+
+
+def _output_callback(value: Path | None) -> Path | None:
+    try:
+        return check_output(value)
+    except InputError as exc:
+        raise _fail_early(exc) from None
+
+
+def check_events_store(path: Path | None) -> Path | None:
+    """Check that ``path`` (when given) is an events store folder; return it unchanged.
+
+    An events store has a ``catalog.duckdb`` (``dyadscope events ingest`` makes it).
+    Without this check a mistyped path would silently read as an empty store.
+    """
+    if path is None:
+        return None
+    from dyadscope.events.catalog import catalog_path
+
+    if not path.is_dir():
+        what = "no such folder" if not path.exists() else "not a folder"
+        raise InputError(
+            f"{path}: {what}; give an events store folder made by `dyadscope events ingest`"
+        )
+    if not catalog_path(path).is_file():
+        raise InputError(
+            f"{path}: not an events store (no {catalog_path(path).name}); "
+            "make one with `dyadscope events ingest`"
+        )
+    return path
+
+
+def _events_store_callback(value: Path | None) -> Path | None:
+    try:
+        return check_events_store(value)
+    except InputError as exc:
+        raise _fail_early(exc) from None
+
+
+# --- shared options (one definition and one help text each) -------------------------------
+
+STORE_HELP = (
+    "DuckDB store file made by `dyadscope data load`. Without it, reading commands use "
+    "the vendored extracts, and `data load`/`data list` use $DYADSCOPE_HOME/dyadscope.duckdb "
+    "(else the user data folder)."
+)
+OUTPUT_HELP = (
+    "File to write (default: the terminal, where the command allows), atomically: a "
+    "temporary file, then a rename. A symlink is followed; a device or FIFO (/dev/null, "
+    "a pipe) is written straight through. Checked before any work starts."
+)
+FORMAT_HELP = (
+    "Output format: table, csv, json or parquet (parquet needs -o). Where a result has "
+    "several tables, json holds them all and csv/parquet the main one."
+)
+EVENTS_STORE_HELP = (
+    "GDELT events store folder made by `dyadscope events ingest` (default: the user's "
+    "store, if any). Checked before any work starts."
+)
+
+#: ``--store PATH`` (read-only for reading commands).
+StoreOpt = Annotated[Path | None, typer.Option("--store", help=STORE_HELP, dir_okay=False)]
+#: ``-o/--output PATH``, checked when the command line is parsed.
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help=OUTPUT_HELP, callback=_output_callback)
+]
+#: ``-f/--format``.
+FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help=FORMAT_HELP)]
+#: ``--from YEAR`` and ``--to YEAR`` (inclusive); the default goes in the signature.
+#: Years are checked to lie in 1..9999 when the command line is read.
+FromYear = Annotated[int, typer.Option("--from", min=1, max=9999, help="First year (inclusive).")]
+ToYear = Annotated[int, typer.Option("--to", min=1, max=9999, help="Last year (inclusive).")]
+#: ``--to YEAR`` whose default is the last year of the data (``None``).
+ToYearOrLast = Annotated[
+    int | None,
+    typer.Option(
+        "--to", min=1, max=9999, help="Last year (inclusive; default: the data's last year)."
+    ),
+]
+#: ``--from DAY`` and ``--to DAY`` for day-based commands (parse with :func:`parse_day`).
+FromDay = Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD (inclusive).")]
+ToDay = Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD (inclusive).")]
+#: The two states of a dyad, as positional arguments ``A`` and ``B``.
+CountryA = Annotated[
+    str,
+    typer.Argument(
+        metavar="A", help="First state of the pair: ISO3 (any case), ISO2 or name, e.g. RUS."
+    ),
+]
+CountryB = Annotated[
+    str,
+    typer.Argument(
+        metavar="B", help="Second state of the pair: ISO3 (any case), ISO2 or name, e.g. CHN."
+    ),
+]
+#: ``--case PATH``: a case file instead of the shipped case for the pair.
+CaseOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--case",
+        help="Use this case file instead of the shipped case for the pair.",
+        exists=True,
+        dir_okay=False,
+    ),
+]
+#: ``--events-store PATH``, checked when the command line is parsed.
+EventsStoreOpt = Annotated[
+    Path | None,
+    typer.Option("--events-store", help=EVENTS_STORE_HELP, callback=_events_store_callback),
+]
+
+
+# --- output --------------------------------------------------------------------------------
+
+
+def write_text(text: str, output: Path | None, *, announce: bool = False) -> None:
+    """Write ``text`` to standard output, or atomically to ``output``.
+
+    ``announce`` prints ``wrote PATH`` on standard error after writing a file.
+    """
+    if output is None:
+        sys.stdout.write(text)
+        return
+    with atomic_path(output) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    if announce:
+        err_console.print(f"wrote {output}", markup=False, highlight=False)
+
+
+def write_json(payload: Any, output: Path | None) -> None:
+    """Write ``payload`` as indented JSON (NaN refused: missing is ``null``)."""
+    write_text(json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n", output)
 
 
 def frame_to_rich(df: pd.DataFrame, title: str | None = None, max_rows: int = 200) -> Table:
@@ -87,14 +391,13 @@ def emit_frame(
     """
     if fmt is OutputFormat.table:
         if output is not None:
-            with atomic_path(output) as tmp:
-                tmp.write_text(df.to_string(index=False) + "\n", encoding="utf-8")
+            write_text(df.to_string(index=False) + "\n", output)
             return
         console.print(frame_to_rich(df, title=title))
         return
     if fmt is OutputFormat.parquet:
         if output is None:
-            raise typer.BadParameter("--format parquet needs -o FILE")
+            raise InputError("--format parquet needs -o FILE (Parquet is not for a terminal)")
         with atomic_path(output) as tmp:
             df.to_parquet(tmp, index=False)
         return
@@ -103,8 +406,33 @@ def emit_frame(
     else:
         records = json.loads(df.to_json(orient="records", date_format="iso"))
         text = json.dumps(records, indent=2, ensure_ascii=False) + "\n"
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        with atomic_path(output) as tmp:
-            tmp.write_text(text, encoding="utf-8")
+    write_text(text, output)
+
+
+# --- parsing helpers (CLI strings to typed values) -----------------------------------------
+
+
+def split_list(text: str | None) -> list[str]:
+    """``"a, b,,c"`` -> ``["a", "b", "c"]``; None or blank -> ``[]``."""
+    return [t.strip() for t in (text or "").split(",") if t.strip()]
+
+
+def find_pair_case(a: str, b: str, path: Path | None) -> Case:
+    """:func:`dyadscope.case.find_case`, with the CLI's ``--case`` named when none is found."""
+    from dyadscope.case import find_case
+    from dyadscope.errors import UnknownCase
+
+    try:
+        return find_case(a, b, path=path)
+    except UnknownCase as exc:
+        if path is not None:
+            raise
+        raise UnknownCase(f"{exc} On the command line: --case PATH.") from None
+
+
+def parse_day(text: str, option: str) -> dt.date:
+    """``"2019-01-31"`` -> a date; anything else is an InputError naming ``option``."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"{option} {text!r}: give a day as YYYY-MM-DD, e.g. 2019-01-31") from None

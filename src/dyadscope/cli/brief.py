@@ -7,7 +7,16 @@ from pathlib import Path
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from dyadscope.cli._common import console, handle_errors
+from dyadscope.cli._common import (
+    CaseOpt,
+    CountryA,
+    CountryB,
+    EventsStoreOpt,
+    OutputOpt,
+    console,
+    handle_errors,
+)
+from dyadscope.scenario.montecarlo import MAX_DRAWS
 
 _STEPS = {
     "case": "Loading the case",
@@ -22,22 +31,17 @@ _STEPS = {
 
 @handle_errors
 def brief(
-    a: str = typer.Argument(..., help="First state of the dyad (ISO3, e.g. RUS)."),
-    b: str = typer.Argument(..., help="Second state of the dyad (ISO3, e.g. CHN)."),
-    case: Path | None = typer.Option(
-        None,
-        "--case",
-        exists=True,
-        dir_okay=False,
-        help="Case YAML (default: the shipped case for the pair).",
+    a: CountryA,
+    b: CountryB,
+    case: CaseOpt = None,
+    output: OutputOpt = Path("out/brief.html"),
+    events_store: EventsStoreOpt = None,
+    draws: int = typer.Option(
+        20_000,
+        min=100,
+        max=MAX_DRAWS,
+        help=f"Monte Carlo draws per scenario (at most {MAX_DRAWS:,}).",
     ),
-    output: Path = typer.Option(
-        Path("out/brief.html"), "-o", "--output", help="HTML file to write."
-    ),
-    events_store: Path | None = typer.Option(
-        None, "--events-store", help="GDELT event store folder (default: the user's store, if any)."
-    ),
-    draws: int = typer.Option(20_000, min=100, help="Monte Carlo draws per scenario."),
     seed: int = typer.Option(1, help="Random seed for the scenario engine."),
 ) -> None:
     """Write a self-contained HTML brief for a dyad (works offline once written)."""
@@ -56,7 +60,8 @@ def brief(
         def on_step(name: str) -> None:
             progress.update(task, description=_STEPS.get(name, name))
 
-        path = build_brief(a, b, case_path=case, output=output, options=options, on_step=on_step)
+        target = output if output is not None else Path("out/brief.html")
+        path = build_brief(a, b, case_path=case, output=target, options=options, on_step=on_step)
     console.print(f"[green]Wrote[/] {path} ({path.stat().st_size / 1e6:.1f} MB)")
 
 

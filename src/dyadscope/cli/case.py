@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import enum
 import json
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -17,34 +16,35 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from dyadscope._io import atomic_write_text
 from dyadscope.case import (
     Case,
     Factor,
     case_json_schema,
-    find_case,
     graph_to,
     lint_case,
     list_cases,
     validate_case,
 )
-from dyadscope.cli._common import OutputFormat, console, emit_frame, err_console, handle_errors
+from dyadscope.cli._common import (
+    CaseOpt,
+    CountryA,
+    CountryB,
+    FormatOpt,
+    OutputFormat,
+    OutputOpt,
+    console,
+    emit_frame,
+    err_console,
+    find_pair_case,
+    handle_errors,
+    write_text,
+)
 from dyadscope.errors import CaseValidationError
 
 case_app = typer.Typer(
     help="Check, show and export case files (factors, links, scenarios with citations).",
     no_args_is_help=True,
     rich_markup_mode="rich",
-)
-
-A_ARG = typer.Argument(
-    ..., metavar="A", help="First state of the pair: ISO3 (any case), ISO2 or name, e.g. RUS."
-)
-B_ARG = typer.Argument(
-    ..., metavar="B", help="Second state of the pair: ISO3 (any case), ISO2 or name, e.g. CHN."
-)
-CASE_OPT = typer.Option(
-    None, "--case", help="Use this case file instead of the shipped case for the pair."
 )
 
 
@@ -54,14 +54,6 @@ class GraphFormatOption(enum.StrEnum):
     json = "json"
     dot = "dot"
     graphml = "graphml"
-
-
-def _write_or_print(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        atomic_write_text(output, text)
-        err_console.print(f"wrote {output}", markup=False, highlight=False)
 
 
 @case_app.command("validate")
@@ -99,11 +91,10 @@ def validate(
 
 @case_app.command("schema")
 @handle_errors
-def schema(
-    output: Path | None = typer.Option(None, "-o", "--output", help="Write to this file."),
-) -> None:
+def schema(output: OutputOpt = None) -> None:
     """Print the JSON Schema of a case file (for editors and other tools)."""
-    _write_or_print(json.dumps(case_json_schema(), indent=2, ensure_ascii=False) + "\n", output)
+    text = json.dumps(case_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    write_text(text, output, announce=True)
 
 
 def _citations(factor: Factor) -> Text:
@@ -160,9 +151,9 @@ def _links_table(case: Case) -> Table:
 
 @case_app.command("show")
 @handle_errors
-def show(a: str = A_ARG, b: str = B_ARG, case_path: Path | None = CASE_OPT) -> None:
+def show(a: CountryA, b: CountryB, case_path: CaseOpt = None) -> None:
     """Show a pair's case: factors grouped by kind with their citations, then the links."""
-    case = find_case(a, b, path=case_path)
+    case = find_pair_case(a, b, case_path)
     console.print(Text(f"{case.title} ({'–'.join(case.dyad)})", style="bold"))
     console.print(Text(case.summary))
     for kind, factors in case.factors_by_kind().items():
@@ -174,26 +165,21 @@ def show(a: str = A_ARG, b: str = B_ARG, case_path: Path | None = CASE_OPT) -> N
 @case_app.command("graph")
 @handle_errors
 def graph(
-    a: str = A_ARG,
-    b: str = B_ARG,
+    a: CountryA,
+    b: CountryB,
     fmt: GraphFormatOption = typer.Option(
         GraphFormatOption.json, "--format", "-f", help="json (node-link), dot or graphml."
     ),
-    output: Path | None = typer.Option(None, "-o", "--output", help="Write to this file."),
-    case_path: Path | None = CASE_OPT,
+    output: OutputOpt = None,
+    case_path: CaseOpt = None,
 ) -> None:
     """Export a pair's factor map (factors as nodes, weighted links as edges)."""
-    _write_or_print(graph_to(find_case(a, b, path=case_path), fmt.value), output)
+    write_text(graph_to(find_pair_case(a, b, case_path), fmt.value), output, announce=True)
 
 
 @case_app.command("list")
 @handle_errors
-def list_(
-    fmt: OutputFormat = typer.Option(
-        OutputFormat.table, "--format", "-f", help="table, csv, json or parquet (needs -o)."
-    ),
-    output: Path | None = typer.Option(None, "-o", "--output", help="Write to this file."),
-) -> None:
+def list_(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
     """List the cases shipped with dyadscope and the pair each is about."""
     frame = pd.DataFrame(
         [

@@ -8,17 +8,27 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import typer
 
-from dyadscope.cli._common import OutputFormat, console, emit_frame, err_console, handle_errors
+from dyadscope.cli._common import (
+    CountryA,
+    CountryB,
+    FormatOpt,
+    FromYear,
+    OutputFormat,
+    OutputOpt,
+    StoreOpt,
+    ToYear,
+    console,
+    emit_frame,
+    err_console,
+    handle_errors,
+    split_list,
+)
 from dyadscope.cli._common import frame_to_rich as _rich
 from dyadscope.data.store import open_store
-
-if TYPE_CHECKING:
-    pass
 
 
 class TradeSourceChoice(enum.StrEnum):
@@ -28,10 +38,6 @@ class TradeSourceChoice(enum.StrEnum):
     dots = "dots"
 
 
-_A = typer.Argument(..., help="State A: ISO3 code (any case), ISO2 or name, e.g. RUS.")
-_B = typer.Argument(..., help="State B: ISO3 code (any case), ISO2 or name, e.g. CHN.")
-_FROM = typer.Option(1992, "--from", help="First year (inclusive).")
-_TO = typer.Option(2020, "--to", help="Last year (inclusive).")
 _ONLY = typer.Option(
     None,
     "--only",
@@ -47,17 +53,10 @@ _PERIODS = typer.Option(
     "stay annual.",
 )
 _TRADE = typer.Option(TradeSourceChoice.cow, "--trade-source", help="Trade data: cow or dots.")
-_STORE = typer.Option(
-    None,
-    "--store",
-    help="A DuckDB store made with `dyadscope data load` (default: the vendored data).",
-)
-_FORMAT = typer.Option(OutputFormat.table, "--format", "-f", help="Output format.")
-_OUTPUT = typer.Option(None, "--output", "-o", help="Write to this file (atomically).")
 
 
 def _only(text: str | None) -> list[str] | None:
-    return [t for t in text.split(",") if t.strip()] if text else None
+    return split_list(text) or None
 
 
 def _print_notes(frame: pd.DataFrame) -> None:
@@ -100,16 +99,16 @@ def register(app: typer.Typer) -> None:
     @app.command("indicators")
     @handle_errors
     def indicators_cmd(
-        a: str = _A,
-        b: str = _B,
-        start: int = _FROM,
-        end: int = _TO,
+        a: CountryA,
+        b: CountryB,
+        start: FromYear = 1992,
+        end: ToYear = 2020,
         only: str | None = _ONLY,
         periods: int | None = _PERIODS,
         trade_source: TradeSourceChoice = _TRADE,
-        store: Path | None = _STORE,
-        fmt: OutputFormat = _FORMAT,
-        output: Path | None = _OUTPUT,
+        store: StoreOpt = None,
+        fmt: FormatOpt = OutputFormat.table,
+        output: OutputOpt = None,
     ) -> None:
         """Dyad-year indicators for A and B (tidy: a, b, year, indicator, value, source).
 
@@ -133,19 +132,19 @@ def register(app: typer.Typer) -> None:
     @app.command("dyad-years")
     @handle_errors
     def dyad_years_cmd(
-        a: str = _A,
-        b: str = _B,
-        start: int = _FROM,
-        end: int = _TO,
+        a: CountryA,
+        b: CountryB,
+        start: FromYear = 1992,
+        end: ToYear = 2020,
         directed: bool = typer.Option(
             False, "--directed", help="Both directed dyads, (A, B) and (B, A), one row each."
         ),
         only: str | None = _ONLY,
         periods: int | None = _PERIODS,
         trade_source: TradeSourceChoice = _TRADE,
-        store: Path | None = _STORE,
-        fmt: OutputFormat = _FORMAT,
-        output: Path | None = _OUTPUT,
+        store: StoreOpt = None,
+        fmt: FormatOpt = OutputFormat.table,
+        output: OutputOpt = None,
     ) -> None:
         """A peacesciencer-style dyad-year table: one row per year, one column per indicator.
 
@@ -178,9 +177,9 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def agreement_cmd(
         year: int = typer.Option(..., "--year", help="Calendar year of the roll calls."),
-        store: Path | None = _STORE,
-        fmt: OutputFormat = _FORMAT,
-        output: Path | None = _OUTPUT,
+        store: StoreOpt = None,
+        fmt: FormatOpt = OutputFormat.table,
+        output: OutputOpt = None,
     ) -> None:
         """Vote agreement (n, same-vote share, Cohen's kappa) for every pair of states.
 

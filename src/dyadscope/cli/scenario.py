@@ -8,19 +8,28 @@ output stays clean for pipes.
 from __future__ import annotations
 
 import enum
-import json
-import sys
-from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from dyadscope._io import atomic_write_text
-from dyadscope.case import find_case
-from dyadscope.cli._common import OutputFormat, console, emit_frame, err_console, handle_errors
+from dyadscope.cli._common import (
+    CaseOpt,
+    CountryA,
+    CountryB,
+    FormatOpt,
+    OutputFormat,
+    OutputOpt,
+    console,
+    emit_frame,
+    err_console,
+    find_pair_case,
+    handle_errors,
+    write_json,
+)
 from dyadscope.scenario.library import CASE_MAX_ITER
+from dyadscope.scenario.montecarlo import MAX_DRAWS
+from dyadscope.scenario.sensitivity import MAX_SOBOL_N
 
 scenario_app = typer.Typer(
     help="Run the case's fuzzy cognitive map: scenario library, Monte Carlo, Sobol sensitivity.",
@@ -28,18 +37,9 @@ scenario_app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-A_ARG = typer.Argument(..., metavar="A", help="First state of the pair (ISO3, any case), e.g. RUS.")
-B_ARG = typer.Argument(
-    ..., metavar="B", help="Second state of the pair (ISO3, any case), e.g. CHN."
-)
-CASE_OPT = typer.Option(
-    None, "--case", help="Use this case file instead of the shipped case for the pair."
-)
 SCENARIO_OPT = typer.Option(
     "baseline", "--scenario", "-s", help="Scenario id (see `dyadscope scenario list`)."
 )
-FORMAT_OPT = typer.Option(OutputFormat.table, "--format", "-f", help="Output format.")
-OUTPUT_OPT = typer.Option(None, "--output", "-o", help="Write to this file (atomically).")
 SEED_OPT = typer.Option(1, "--seed", help="Random seed; the same seed gives the same numbers.")
 RULE_OPT = typer.Option(
     "modified_kosko", "--rule", help="Update rule: kosko, modified_kosko or rescaled."
@@ -48,8 +48,15 @@ TRANSFER_OPT = typer.Option(
     "tanh", "--transfer", help="Transfer function: tanh, sigmoid, bivalent or trivalent."
 )
 LAMBDA_OPT = typer.Option(1.0, "--lambda", help="Steepness λ of the transfer function.")
+#: Most update steps a draw may be given on the command line (a map that never settles
+#: runs every step, so a mistyped 10**20 would never finish).
+MAX_ITERATIONS = 100_000
 ITER_OPT = typer.Option(
-    CASE_MAX_ITER, "--iterations", min=1, help="Most update steps a draw may take."
+    CASE_MAX_ITER,
+    "--iterations",
+    min=1,
+    max=MAX_ITERATIONS,
+    help=f"Most update steps a draw may take (at most {MAX_ITERATIONS:,}).",
 )
 
 
@@ -69,27 +76,19 @@ class ParamsOption(enum.StrEnum):
     both = "both"
 
 
-def _print_json(payload: dict[str, Any], output: Path | None) -> None:
-    text = json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        atomic_write_text(output, text)
-
-
 @scenario_app.command("list")
 @handle_errors
 def list_(
-    a: str = A_ARG,
-    b: str = B_ARG,
-    case_path: Path | None = CASE_OPT,
-    fmt: OutputFormat = FORMAT_OPT,
-    output: Path | None = OUTPUT_OPT,
+    a: CountryA,
+    b: CountryB,
+    case_path: CaseOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """List the case's scenarios: id, label, clamped levers, rationale and evidence."""
     from dyadscope.scenario import list_scenarios
 
-    frame = list_scenarios(find_case(a, b, path=case_path))
+    frame = list_scenarios(find_pair_case(a, b, case_path))
     emit_frame(frame, fmt, output, title="Scenario library")
 
 
@@ -111,10 +110,17 @@ def _interval_table(frame: pd.DataFrame) -> pd.DataFrame:
 @scenario_app.command("run")
 @handle_errors
 def run(
-    a: str = A_ARG,
-    b: str = B_ARG,
+    a: CountryA,
+    b: CountryB,
     scenario: str = SCENARIO_OPT,
-    draws: int = typer.Option(10_000, "--draws", "-n", min=1, help="Monte Carlo draws."),
+    draws: int = typer.Option(
+        10_000,
+        "--draws",
+        "-n",
+        min=1,
+        max=MAX_DRAWS,
+        help=f"Monte Carlo draws (at most {MAX_DRAWS:,} per run).",
+    ),
     seed: int = SEED_OPT,
     distribution: DistributionOption = typer.Option(
         DistributionOption.uniform, "--distribution", help="How weights are drawn."
@@ -123,9 +129,9 @@ def run(
     transfer: str = TRANSFER_OPT,
     lam: float = LAMBDA_OPT,
     iterations: int = ITER_OPT,
-    case_path: Path | None = CASE_OPT,
-    fmt: OutputFormat = FORMAT_OPT,
-    output: Path | None = OUTPUT_OPT,
+    case_path: CaseOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Outcome probabilities of one scenario, with 95% Wilson intervals.
 
@@ -135,7 +141,7 @@ def run(
     """
     from dyadscope.scenario import run_scenario
 
-    case = find_case(a, b, path=case_path)
+    case = find_pair_case(a, b, case_path)
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -158,7 +164,7 @@ def run(
             progress=lambda done, _total: bar.update(task, completed=done),
         )
     if fmt is OutputFormat.json:
-        _print_json(result.to_dict(), output)
+        write_json(result.to_dict(), output)
         return
     if fmt is not OutputFormat.table or output is not None:
         emit_frame(result.frame, fmt, output)
@@ -171,11 +177,16 @@ def run(
 @scenario_app.command("sensitivity")
 @handle_errors
 def sensitivity(
-    a: str = A_ARG,
-    b: str = B_ARG,
+    a: CountryA,
+    b: CountryB,
     scenario: str = SCENARIO_OPT,
     n: int = typer.Option(
-        1024, "--n", help="Base sample size (a power of two); runs = n × (inputs + 2)."
+        1024,
+        "--n",
+        min=2,
+        max=MAX_SOBOL_N,
+        help=f"Base sample size (a power of two, at most {MAX_SOBOL_N:,}); "
+        "runs = n × (inputs + 2).",
     ),
     params: ParamsOption = typer.Option(
         ParamsOption.links, "--params", help="Vary link weights, lever levels or both."
@@ -186,14 +197,14 @@ def sensitivity(
     transfer: str = TRANSFER_OPT,
     lam: float = LAMBDA_OPT,
     iterations: int = ITER_OPT,
-    case_path: Path | None = CASE_OPT,
-    fmt: OutputFormat = FORMAT_OPT,
-    output: Path | None = OUTPUT_OPT,
+    case_path: CaseOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Sobol indices (S1, ST) of each outcome's final level, ranked by total effect."""
     from dyadscope.scenario import sobol_indices
 
-    case = find_case(a, b, path=case_path)
+    case = find_pair_case(a, b, case_path)
     with err_console.status(f"Sobol analysis of {scenario} (n={n})", spinner="dots"):
         result = sobol_indices(
             case,
@@ -208,7 +219,7 @@ def sensitivity(
             max_iter=iterations,
         )
     if fmt is OutputFormat.json:
-        _print_json(result.to_dict(), output)
+        write_json(result.to_dict(), output)
         return
     title = (
         f"Sobol indices — {result.scenario_id}, case {result.case_id} "

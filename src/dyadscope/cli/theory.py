@@ -3,47 +3,51 @@
 Each handler parses its options, calls one engine of :mod:`dyadscope.theory` and
 prints the result: Rich tables plus the model's assumptions (``--format table``),
 the whole result as JSON (``--format json``), or the main table as CSV/Parquet.
+Country text is read as ``indicators`` reads it (ISO3 in any case, ISO2 or a name,
+by :func:`dyadscope.data.countries.resolve`); payoffs and weights are parsed here into
+the typed values the engines take.
 """
 
 from __future__ import annotations
 
 import enum
-import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from dyadscope._io import atomic_path
-from dyadscope.cli._common import OutputFormat, console, emit_frame, frame_to_rich, handle_errors
+from dyadscope.cli._common import (
+    CountryA,
+    CountryB,
+    EventsStoreOpt,
+    FormatOpt,
+    FromYear,
+    OutputFormat,
+    OutputOpt,
+    StoreOpt,
+    ToYear,
+    ToYearOrLast,
+    console,
+    emit_frame,
+    frame_to_rich,
+    handle_errors,
+    split_list,
+    write_json,
+)
 from dyadscope.data.store import open_store
 from dyadscope.errors import InputError
+from dyadscope.theory.games import MAX_REPETITIONS, MAX_TURNS
 
 if TYPE_CHECKING:
+    from dyadscope.case import Case
     from dyadscope.theory._common import TheoryResult
+    from dyadscope.theory.games import Payoffs
 
 theory_app = typer.Typer(
     help="Theory engines: balance of power and threat, interdependence, alliance game, "
     "and the externally-driven test.",
     no_args_is_help=True,
 )
-
-_A = typer.Argument(..., help="State A: ISO3 code (any case), e.g. RUS.")
-_B = typer.Argument(..., help="State B: ISO3 code (any case), e.g. CHN.")
-_STORE = typer.Option(
-    None, "--store", help="A DuckDB store made with `dyadscope data load` (default: vendored data)."
-)
-_EVENTS = typer.Option(
-    None, "--events-store", help="A GDELT events store folder (made by `dyadscope events ingest`)."
-)
-_FORMAT = typer.Option(
-    OutputFormat.table,
-    "--format",
-    "-f",
-    help="table or json (the whole result); csv/parquet write the main table only.",
-)
-_OUTPUT = typer.Option(None, "--output", "-o", help="Write to this file (atomically).")
 
 
 class InfoCriterion(enum.StrEnum):
@@ -53,22 +57,65 @@ class InfoCriterion(enum.StrEnum):
     bic = "bic"
 
 
-def _codes(text: str, option: str) -> list[str]:
-    codes = [c.strip().upper() for c in text.split(",") if c.strip()]
-    if not codes:
-        raise InputError(f"{option}: give comma-separated ISO3 codes, e.g. USA,RUS,CHN")
-    return codes
+def _country(text: str) -> str:
+    """One state from any spelling (ISO3 in any case, ISO2, name) to ISO3."""
+    from dyadscope.data.countries import resolve
+
+    return resolve(text)
+
+
+def _countries(text: str, option: str) -> list[str]:
+    """Comma-separated states, each resolved like :func:`_country`."""
+    items = split_list(text)
+    if not items:
+        raise InputError(f"{option}: give comma-separated states, e.g. USA,RUS,CHN")
+    return [_country(item) for item in items]
+
+
+def parse_payoffs(text: str) -> Payoffs:
+    """``"T,R,P,S"`` (e.g. ``"5,3,1,0"``) as validated :class:`~dyadscope.theory.games.Payoffs`.
+
+    >>> parse_payoffs("5,3,1,0")
+    Payoffs(T=5.0, R=3.0, P=1.0, S=0.0)
+    """
+    from dyadscope.theory.games import InvalidPayoffs, Payoffs
+
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 4:
+        raise InvalidPayoffs(f"--payoffs {text!r}: give four numbers T,R,P,S, e.g. 5,3,1,0")
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        raise InvalidPayoffs(f"--payoffs {text!r}: every payoff must be a number") from None
+    return Payoffs(*values).validate(f"--payoffs {text!r}")
+
+
+def parse_weights(text: str) -> dict[str, float]:
+    """``"power=2,intentions=1"`` as a mapping of criterion to weight (checked by the engine).
+
+    >>> parse_weights("power=2, intentions=1")
+    {'power': 2.0, 'intentions': 1.0}
+    """
+    parsed: dict[str, float] = {}
+    for item in split_list(text):
+        key, sep, val = item.partition("=")
+        if not sep:
+            raise InputError(f"--weights: {item!r} is not NAME=NUMBER")
+        try:
+            parsed[key.strip().lower()] = float(val)
+        except ValueError:
+            raise InputError(
+                f"--weights: weight of {key.strip()!r} is not a number: {val!r}"
+            ) from None
+    if not parsed:
+        raise InputError("--weights: give NAME=NUMBER pairs, e.g. power=1,intentions=2")
+    return parsed
 
 
 def _emit(result: TheoryResult, fmt: OutputFormat, output: Path | None, title: str) -> None:
     """Print or write a theory result in ``fmt``."""
     if fmt is OutputFormat.json:
-        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            with atomic_path(output) as tmp:
-                tmp.write_text(text, encoding="utf-8")
+        write_json(result.to_dict(), output)
         return
     if fmt is not OutputFormat.table or output is not None:
         emit_frame(result.frame, fmt, output, title=title)
@@ -90,20 +137,21 @@ def _emit(result: TheoryResult, fmt: OutputFormat, output: Path | None, title: s
 @theory_app.command("power")
 @handle_errors
 def power(
-    start: int = typer.Option(1946, "--from", help="First year (inclusive)."),
-    end: int = typer.Option(None, "--to", help="Last year (default: last year of NMC)."),
-    coalition: str = typer.Option("RUS,CHN", "--coalition", help="States whose CINC is summed."),
+    start: FromYear = 1946,
+    end: ToYearOrLast = None,
+    coalition: str = typer.Option(
+        "RUS,CHN", "--coalition", help="States whose CINC is summed (comma-separated)."
+    ),
     rival: str = typer.Option("USA", "--rival", help="The state the coalition is compared with."),
-    store: Path = _STORE,
-    fmt: OutputFormat = _FORMAT,
-    output: Path = _OUTPUT,
+    store: StoreOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Major-power CINC shares, Ray–Singer concentration, polarity, coalition vs rival."""
     from dyadscope.theory.power import balance_of_power
 
-    res = balance_of_power(
-        open_store(store), start, end, coalition=_codes(coalition, "--coalition"), rival=rival
-    )
+    members = _countries(coalition, "--coalition")
+    res = balance_of_power(open_store(store), start, end, coalition=members, rival=_country(rival))
     _emit(res, fmt, output, "Balance of power")
 
 
@@ -112,7 +160,7 @@ def power(
 def threat(
     year: int = typer.Option(..., "--year", help="Year to score, e.g. 2014."),
     states: str = typer.Option(
-        None, "--states", help="Comma-separated ISO3 codes (default: USA,RUS,CHN,IND,JPN)."
+        None, "--states", help="Comma-separated states (default: USA,RUS,CHN,IND,JPN)."
     ),
     weights: str = typer.Option(
         None,
@@ -120,10 +168,10 @@ def threat(
         help="Criterion weights, e.g. power=1,proximity=1,capability=1,intentions=2 "
         "(default equal).",
     ),
-    events_store: Path = _EVENTS,
-    store: Path = _STORE,
-    fmt: OutputFormat = _FORMAT,
-    output: Path = _OUTPUT,
+    events_store: EventsStoreOpt = None,
+    store: StoreOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Walt's four criteria, threat scores, threat matrix and predicted alignment."""
     from dyadscope.theory.threat import balance_of_threat
@@ -131,8 +179,8 @@ def threat(
     res = balance_of_threat(
         open_store(store),
         year,
-        _codes(states, "--states") if states else None,
-        weights,
+        _countries(states, "--states") if states is not None else None,
+        parse_weights(weights) if weights is not None else None,
         events_store,
     )
     _emit(res, fmt, output, f"Balance of threat {year}")
@@ -141,18 +189,21 @@ def threat(
 @theory_app.command("interdependence")
 @handle_errors
 def interdependence_cmd(
-    a: str = _A,
-    b: str = _B,
-    start: int = typer.Option(1992, "--from", help="First year (inclusive)."),
-    end: int = typer.Option(2014, "--to", help="Last year (inclusive; COW trade ends in 2014)."),
-    store: Path = _STORE,
-    fmt: OutputFormat = _FORMAT,
-    output: Path = _OUTPUT,
+    a: CountryA,
+    b: CountryB,
+    start: FromYear = 1992,
+    end: ToYear = 2014,
+    store: StoreOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
-    """Sensitivity, vulnerability and leverage of A and B (Keohane & Nye)."""
+    """Sensitivity, vulnerability and leverage of A and B (Keohane & Nye).
+
+    COW trade ends in 2014, hence the default --to.
+    """
     from dyadscope.theory.interdependence import interdependence
 
-    res = interdependence(open_store(store), a, b, start, end)
+    res = interdependence(open_store(store), _country(a), _country(b), start, end)
     _emit(res, fmt, output, f"Interdependence {res.a}-{res.b}")
 
 
@@ -165,51 +216,63 @@ def game(
     case: str = typer.Option(
         None,
         "--case",
-        help="Derive payoffs from a case: a case YAML file, or a pair like RUS,CHN.",
+        help="Derive payoffs from a case: a case YAML file, or a pair like RUS,CHN "
+        "(any spelling of the states).",
     ),
-    turns: int = typer.Option(200, "--turns", min=1, help="Turns per match."),
-    repetitions: int = typer.Option(5, "--repetitions", min=1, help="Repetitions per match."),
+    turns: int = typer.Option(200, "--turns", min=1, max=MAX_TURNS, help="Turns per match."),
+    repetitions: int = typer.Option(
+        5, "--repetitions", min=1, max=MAX_REPETITIONS, help="Repetitions per match."
+    ),
     seed: int = typer.Option(1, "--seed", help="Random seed (same seed, same tournament)."),
-    fmt: OutputFormat = _FORMAT,
-    output: Path = _OUTPUT,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Iterated prisoner's dilemma: δ*, its sensitivity, and a strategy tournament."""
     from dyadscope.theory.games import alliance_game
 
-    loaded = None
-    if case is not None:
-        from dyadscope.case import find_case, load_case
-
-        loaded = load_case(Path(case)) if Path(case).is_file() else find_case(*_pair(case))
-    res = alliance_game(payoffs, loaded, turns=turns, repetitions=repetitions, seed=seed)
+    pay = parse_payoffs(payoffs) if payoffs is not None else None
+    loaded = _game_case(case) if case is not None else None
+    res = alliance_game(pay, loaded, turns=turns, repetitions=repetitions, seed=seed)
     _emit(res, fmt, output, "Alliance game")
 
 
-def _pair(text: str) -> tuple[str, str]:
-    codes = _codes(text, "--case")
-    if len(codes) != 2:
-        raise InputError(f"--case {text!r}: give a case file or two ISO3 codes like RUS,CHN")
-    return codes[0], codes[1]
+def _game_case(text: str) -> Case:
+    """A case file, or the shipped case of a pair written ``A,B``."""
+    from dyadscope.case import load_case
+    from dyadscope.cli._common import find_pair_case
+
+    if Path(text).exists():
+        return load_case(Path(text))
+    states = split_list(text)
+    if len(states) != 2:
+        raise InputError(f"--case {text!r}: give a case file or a pair of states like RUS,CHN")
+    return find_pair_case(states[0], states[1], None)
 
 
 @theory_app.command("external")
 @handle_errors
 def external(
-    a: str = _A,
-    b: str = _B,
-    third: str = typer.Option("USA", "--third", help="The outside state (ISO3)."),
+    a: CountryA,
+    b: CountryB,
+    third: str = typer.Option("USA", "--third", help="The outside state (any spelling)."),
     ic: InfoCriterion = typer.Option(InfoCriterion.aic, "--ic", help="Lag-order criterion."),
     maxlags: int = typer.Option(None, "--maxlags", min=1, help="Largest VAR lag to consider."),
-    events_store: Path = _EVENTS,
-    store: Path = _STORE,
-    fmt: OutputFormat = _FORMAT,
-    output: Path = _OUTPUT,
+    events_store: EventsStoreOpt = None,
+    store: StoreOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Granger test: does conflict with a third state drive A–B cooperation?"""
     from dyadscope.theory.external import externally_driven
 
     res = externally_driven(
-        open_store(store), a, b, third, events_store, ic=ic.value, maxlags=maxlags
+        open_store(store),
+        _country(a),
+        _country(b),
+        _country(third),
+        events_store,
+        ic=ic.value,
+        maxlags=maxlags,
     )
     _emit(res, fmt, output, f"Externally driven? {res.a}-{res.b} / {res.third}")
 

@@ -108,7 +108,7 @@ def _select(only: Sequence[str] | None) -> tuple[list[Family], set[str]]:
     unknown = [t for t in tokens if t not in FAMILIES and t not in INDICATORS]
     if unknown:
         raise InputError(
-            f"--only: unknown indicator or family {', '.join(map(repr, unknown))}; "
+            f"only: unknown indicator or family {', '.join(map(repr, unknown))}; "
             f"families: {', '.join(FAMILIES)}; indicators: {', '.join(INDICATORS)}"
         )
     keep = {i for t in tokens for i in (FAMILIES[t].ids if t in FAMILIES else (t,))}
@@ -140,19 +140,22 @@ def _period_span(start: int, end: int, periods: int) -> tuple[int, int]:
     last = (end + 1) // periods * periods - 1
     if last < first:
         raise InputError(
-            f"--periods {periods}: no whole {periods}-year period (starting at a year "
+            f"periods {periods}: no whole {periods}-year period (starting at a year "
             f"divisible by {periods}) lies between {start} and {end}; widen the range"
         )
     return first, last
 
 
 def _check_args(start: int, end: int, periods: int | None, trade_source: str) -> None:
+    for name, year in (("start", start), ("end", end)):
+        if not 1 <= year <= 9999:
+            raise InputError(f"{name} must be a year from 1 to 9999, got {year}")
     if start > end:
-        raise InputError(f"--from {start} is after --to {end}")
+        raise InputError(f"start {start} is after end {end}")
     if periods is not None and periods < 1:
-        raise InputError(f"--periods must be a positive number of years, got {periods}")
+        raise InputError(f"periods must be a positive number of years, got {periods}")
     if trade_source not in ("cow", "dots"):
-        raise InputError(f"--trade-source must be 'cow' or 'dots', got {trade_source!r}")
+        raise InputError(f"trade_source must be 'cow' or 'dots', got {trade_source!r}")
 
 
 def _run_family(fam: Family, q: DyadQuery) -> FamilyResult:

@@ -36,6 +36,12 @@ BatchFunction = Callable[[NDArray[np.float64]], NDArray[Any]]
 #: Model evaluations held in memory at once (rows of the sample matrix).
 DEFAULT_BATCH_ROWS = 4096
 
+#: Largest Sobol base sample ``n`` of one analysis (32 times the default 1024).  The
+#: model runs ``n × (inputs + 2)`` times and every output is kept, so a mistyped
+#: ``n`` (2**30) would run for days and exhaust memory; beyond this the indices'
+#: bootstrap intervals are already narrow.
+MAX_SOBOL_N = 2**15
+
 
 def saltelli_batches(
     bounds: NDArray[np.float64], n: int, seed: int, batch_rows: int = DEFAULT_BATCH_ROWS
@@ -54,6 +60,10 @@ def saltelli_batches(
     k = bounds.shape[0]
     if n < 2 or n & (n - 1):
         raise InputError(f"the Sobol sample size n must be a power of two, got {n}")
+    if n > MAX_SOBOL_N:
+        raise InputError(
+            f"the Sobol sample size n {n} is above the limit of {MAX_SOBOL_N:,} (MAX_SOBOL_N)"
+        )
     if k == 0:
         raise InputError("there are no uncertain inputs to analyse")
     low, width = bounds[:, 0], bounds[:, 1] - bounds[:, 0]
@@ -289,6 +299,11 @@ def sobol_indices(
     )
     if top < 1:
         raise InputError(f"top must be at least 1, got {top}")
+    if n < 2 or n & (n - 1) or n > MAX_SOBOL_N:
+        raise InputError(
+            f"the Sobol sample size n must be a power of two from 2 to {MAX_SOBOL_N:,} "
+            f"(MAX_SOBOL_N), got {n}"
+        )
     fcm = fcm_from_case(case)
     spec = get_scenario(case, scenario_id)
     outcomes = fcm.indices_of("outcome")

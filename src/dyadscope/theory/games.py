@@ -41,7 +41,6 @@ __all__ = [
     "Payoffs",
     "alliance_game",
     "critical_discount",
-    "parse_payoffs",
     "payoffs_from_case",
     "tournament",
 ]
@@ -99,22 +98,6 @@ KIND_EFFECTS: dict[str, tuple[float, float, float, float]] = {
 #: Starting payoffs for case derivation: with every factor at level 1 they return
 #: :data:`BASE_PAYOFFS` exactly, so a case whose kinds balance keeps δ* = 0.5.
 _CASE_ORIGIN = Payoffs(4.0, 2.5, 1.5, 0.5)
-
-
-def parse_payoffs(text: str) -> Payoffs:
-    """Parse ``"T,R,P,S"`` (e.g. ``"5,3,1,0"``) and validate it.
-
-    >>> parse_payoffs("5,3,1,0")
-    Payoffs(T=5.0, R=3.0, P=1.0, S=0.0)
-    """
-    parts = [p.strip() for p in text.split(",")]
-    if len(parts) != 4:
-        raise InvalidPayoffs(f"--payoffs {text!r}: give four numbers T,R,P,S, e.g. 5,3,1,0")
-    try:
-        values = [float(p) for p in parts]
-    except ValueError:
-        raise InvalidPayoffs(f"--payoffs {text!r}: every payoff must be a number") from None
-    return Payoffs(*values).validate(f"--payoffs {text!r}")
 
 
 def critical_discount(payoffs: Payoffs | tuple[float, float, float, float]) -> float:
@@ -253,6 +236,12 @@ STRATEGIES: tuple[str, ...] = (
 )
 
 
+#: Most turns per match and repetitions per match of one tournament (its run time
+#: grows with their product; the defaults are 200 and 5).
+MAX_TURNS = 10_000
+MAX_REPETITIONS = 1_000
+
+
 def axelrod_available() -> bool:
     """Whether the optional axelrod library (extra ``games``) can be imported."""
     import importlib.util
@@ -272,7 +261,12 @@ def tournament(
     import axelrod as axl
 
     if turns < 1 or repetitions < 1:
-        raise InputError(f"--turns ({turns}) and --repetitions ({repetitions}) must be at least 1")
+        raise InputError(f"turns ({turns}) and repetitions ({repetitions}) must be at least 1")
+    if turns > MAX_TURNS or repetitions > MAX_REPETITIONS:
+        raise InputError(
+            f"turns ({turns}) and repetitions ({repetitions}) must be at most {MAX_TURNS:,} "
+            f"and {MAX_REPETITIONS:,} (MAX_TURNS, MAX_REPETITIONS)"
+        )
     players = [getattr(axl, name)() for name in STRATEGIES]
     t, r, p, s = payoffs
     game = axl.Game(r=r, s=s, t=t, p=p)
@@ -333,7 +327,7 @@ class GameResult(TheoryResult):
 
 
 def alliance_game(
-    payoffs: Payoffs | tuple[float, float, float, float] | str | None = None,
+    payoffs: Payoffs | tuple[float, float, float, float] | None = None,
     case: Case | None = None,
     turns: int = 200,
     repetitions: int = 5,
@@ -343,14 +337,15 @@ def alliance_game(
 ) -> GameResult:
     """δ*, its sensitivity and a strategy tournament for the given or case-derived payoffs.
 
-    ``payoffs`` wins over ``case``; with neither, Axelrod's (5, 3, 1, 0) is used.
+    ``payoffs`` (T, R, P, S) wins over ``case``; with neither, Axelrod's (5, 3, 1, 0)
+    is used.
     ``levels`` sets case factors' levels (e.g. a scenario's clamps).
 
     >>> alliance_game((5, 3, 1, 0), turns=20, repetitions=1).delta_star
     0.5
     """
     if payoffs is not None:
-        pay = parse_payoffs(payoffs) if isinstance(payoffs, str) else Payoffs(*payoffs).validate()
+        pay = Payoffs(*payoffs).validate()
         source = "user"
     elif case is not None:
         pay = payoffs_from_case(case, levels)

@@ -156,7 +156,7 @@ def interdependence(
     from dyadscope.indicators import compute
 
     if start > end:
-        raise InputError(f"--from {start} is after --to {end}")
+        raise InputError(f"start {start} is after end {end}")
     codes = list(resolve_states(store, [a, b]))
     if len(codes) != 2:
         raise InputError(f"interdependence needs two different states; got {a!r} and {b!r}")

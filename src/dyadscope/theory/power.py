@@ -254,7 +254,7 @@ def balance_of_power(
     last = int(query(store, "SELECT max(year) AS y FROM nmc")["y"].iloc[0])
     end = last if end is None else end
     if start > end:
-        raise InputError(f"--from {start} is after --to {end}")
+        raise InputError(f"start {start} is after end {end}")
     codes = resolve_states(store, [*coalition, rival])
     rival_code = str(rival).strip().upper()
     members = [str(c).strip().upper() for c in coalition]

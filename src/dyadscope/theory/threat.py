@@ -50,7 +50,7 @@ __all__ = [
     "ThreatResult",
     "balance_of_threat",
     "default_states",
-    "parse_weights",
+    "normalize_weights",
 ]
 
 #: Walt's four criteria, in the order they are reported.
@@ -73,37 +73,32 @@ def default_states(*members: str) -> list[str]:
     return out
 
 
-def parse_weights(weights: Mapping[str, float] | str | None) -> dict[str, float]:
-    """Validate criterion weights; ``None`` gives equal weights.
+def normalize_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
+    """Check criterion weights and scale them to sum to 1; ``None`` gives equal weights.
 
-    Accepts a mapping or text like ``"power=2,proximity=1,capability=1,intentions=1"``.
     Criteria left out get weight 0 (they are then not used).  Weights must be
     finite, non-negative and not all 0.
 
-    >>> parse_weights("power=2,intentions=2")
+    >>> normalize_weights({"power": 2, "intentions": 2})
     {'power': 0.5, 'proximity': 0.0, 'capability': 0.0, 'intentions': 0.5}
     """
     if weights is None:
         return {c: 1.0 / len(CRITERIA) for c in CRITERIA}
-    if isinstance(weights, str):
-        parsed: dict[str, float] = {}
-        for item in filter(None, (p.strip() for p in weights.split(","))):
-            key, sep, val = item.partition("=")
-            if not sep:
-                raise InputError(f"--weights: {item!r} is not NAME=NUMBER")
-            try:
-                parsed[key.strip().lower()] = float(val)
-            except ValueError:
-                raise InputError(
-                    f"--weights: weight of {key.strip()!r} is not a number: {val!r}"
-                ) from None
-        weights = parsed
-    unknown = sorted(set(weights) - set(CRITERIA))
+    if not isinstance(weights, Mapping):
+        raise InputError(
+            f"weights: give a mapping of criterion to weight, e.g. {{'power': 1}}; "
+            f"got {type(weights).__name__}"
+        )
+    lowered = {str(k).strip().lower(): v for k, v in weights.items()}
+    unknown = sorted(set(lowered) - set(CRITERIA))
     if unknown:
         raise InputError(
             f"weights: unknown criterion {', '.join(unknown)}; use {', '.join(CRITERIA)}"
         )
-    vals = {c: float(weights.get(c, 0.0)) for c in CRITERIA}
+    try:
+        vals = {c: float(lowered.get(c, 0.0)) for c in CRITERIA}
+    except (TypeError, ValueError):
+        raise InputError(f"weights: every weight must be a number; got {dict(weights)}") from None
     bad = [c for c, v in vals.items() if not np.isfinite(v) or v < 0]
     if bad:
         raise InputError(f"weights: {', '.join(bad)} must be finite and >= 0")
@@ -234,7 +229,7 @@ def balance_of_threat(
     store: Store,
     year: int,
     states: Sequence[str] | None = None,
-    weights: Mapping[str, float] | str | None = None,
+    weights: Mapping[str, float] | None = None,
     events_store: str | Path | None = None,
 ) -> ThreatResult:
     """Score Walt's criteria and the threat each state poses to each other in ``year``.
@@ -249,13 +244,13 @@ def balance_of_threat(
     True
     """
     require_tables(store, "nmc")
-    w = parse_weights(weights)
+    w = normalize_weights(weights)
     codes = resolve_states(store, list(states) if states is not None else DEFAULT_STATES, year=year)
     if len(codes) < 2:
         raise InputError(f"balance of threat needs at least two distinct states; got {list(codes)}")
     years = store.con.execute("SELECT min(year), max(year) FROM nmc").fetchone()
     if years is None or not (years[0] <= year <= years[1]):
-        raise InputError(f"--year {year} is outside the nmc table's years {years}")
+        raise InputError(f"year {year} is outside the nmc table's years {years}")
     ev = Path(events_store) if events_store is not None else None
     components = pd.concat(
         [
