@@ -25,17 +25,33 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
+import re
+import sys
 import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 
+from dyadscope._sql import quote_identifier, quote_literal
 from dyadscope.errors import SchemaError
 from dyadscope.events.schema import GDELT2_COLUMNS, LAYOUTS, official_for_header
 
-#: Marks a line that was not valid UTF-8 (see :func:`_sanitize_to_utf8`).
+#: Marks a line that was not valid UTF-8 (see :func:`sanitize_lines`).
 BAD_UTF8_MARK = "\x02"
+#: Longest line kept, in bytes (a GDELT line is under 3 kB); longer lines are quarantined.
+MAX_LINE_BYTES = 1 << 20
+#: Marks a line longer than :data:`MAX_LINE_BYTES`: ``MARK length MARK first characters``.
+LONG_LINE_MARK = "\x03"
+#: Characters of an over-long line kept in the quarantine file.
+LONG_LINE_KEEP = 200
+#: Errors a damaged or truncated compressed file raises while it is read.
+COMPRESSION_ERRORS: tuple[type[BaseException], ...] = (EOFError, zlib.error, gzip.BadGzipFile)
 
 
 @dataclass(frozen=True)
@@ -58,13 +74,56 @@ LOADED_PREFIX: tuple[str, ...] = ("file_idx", "line", "raw", "layout", "pre_reas
 
 def _open_text_head(path: Path) -> str:
     """First line of ``path`` (plain, .gz or single-member .zip), decoded leniently."""
-    if path.suffix.lower() == ".gz":
-        with gzip.open(path, "rb") as fh:
-            head = fh.readline(1 << 20)
-    else:
-        with open(path, "rb") as fh:
-            head = fh.readline(1 << 20)
+    with _open_binary(path) as fh:
+        head = fh.readline(1 << 20)
     return head.decode("utf-8", errors="replace").rstrip("\r\n")
+
+
+@contextmanager
+def _open_binary(path: Path) -> Iterator[BinaryIO]:
+    """``path`` opened for reading bytes, through gzip for ``.gz``.
+
+    A damaged or truncated compressed file raises :class:`SchemaError` naming it,
+    whenever the damage is met.
+    """
+    try:
+        if path.suffix.lower() == ".gz":
+            with gzip.open(path, "rb") as fh:
+                yield fh  # type: ignore[misc]
+        else:
+            with open(path, "rb") as fh:
+                yield fh
+    except COMPRESSION_ERRORS as exc:
+        raise SchemaError(
+            f"{path}: the compressed file is damaged or truncated ({exc or type(exc).__name__}); "
+            "download it again"
+        ) from None
+
+
+def has_long_line(path: Path, limit: int = MAX_LINE_BYTES) -> bool:
+    """Whether ``path`` may hold a line longer than ``limit`` bytes (a fast scan).
+
+    DuckDB's line reader fails a whole file on a line over its maximum, and drops a
+    final line of ~32 MB or more without any error, so long lines must be found
+    before DuckDB reads the file.  Any line longer than ``limit`` covers a whole
+    aligned window of ``limit // 2`` bytes holding no newline; testing each window
+    with one ``find`` costs little more than reading the file.  True may also be
+    returned for a line somewhat shorter than ``limit`` (then the precise copy of
+    :func:`sanitize_lines` keeps it unchanged).
+    """
+    window = max(limit // 2, 1)
+    chunk = window * 16
+    with _open_binary(path) as fh:
+        rest = b""
+        while block := fh.read(chunk):
+            buf = rest + block
+            full = len(buf) - len(buf) % window
+            for i in range(0, full, window):
+                if buf.find(b"\n", i, i + window) < 0:
+                    return True
+            rest = buf[full:]
+    return False
+
 
 
 def detect_format(path: Path) -> InputFormat:
@@ -111,22 +170,44 @@ def unpack(path: Path, workdir: Path) -> Path:
     return target
 
 
-def _sanitize_to_utf8(path: Path, workdir: Path) -> Path:
-    """Copy ``path`` with every invalid-UTF-8 line decoded leniently and marked.
+def _long_lines(src: BinaryIO, limit: int) -> Iterator[tuple[bytes, int]]:
+    """Each line of ``src`` without its newline, and its full length in bytes.
 
-    Only used when DuckDB refuses the file for its encoding: line numbers are
-    kept, and the marked lines are later quarantined as "invalid UTF-8".
+    Memory stays bounded: of a line longer than ``limit`` only the first ``limit``
+    bytes are returned (the rest is read and counted, not kept).
+    """
+    while line := src.readline(limit + 1):
+        if line.endswith(b"\n") or len(line) <= limit:
+            yield line.rstrip(b"\r\n"), len(line.rstrip(b"\r\n"))
+            continue
+        length = len(line)
+        while (more := src.readline(1 << 20)) and not more.endswith(b"\n"):
+            length += len(more)
+        length += len(more.rstrip(b"\r\n"))
+        yield line, length
+
+
+def sanitize_lines(path: Path, workdir: Path, limit: int = MAX_LINE_BYTES) -> Path:
+    """Copy ``path`` (plain or .gz) with its invalid-UTF-8 and over-long lines marked.
+
+    Used when DuckDB refuses the file for its encoding or when :func:`has_long_line`
+    finds a long line: line numbers are kept; an invalid-UTF-8 line is decoded
+    leniently behind :data:`BAD_UTF8_MARK`, and a line over ``limit`` bytes becomes
+    :data:`LONG_LINE_MARK`, its length, the mark and its first characters.  The
+    marked lines are later quarantined ("invalid UTF-8", "line too long").
     """
     workdir.mkdir(parents=True, exist_ok=True)
-    target = workdir / f"{path.name}.utf8"
-    opener = gzip.open if path.suffix.lower() == ".gz" else open
-    with opener(path, "rb") as src, open(target, "w", encoding="utf-8", newline="\n") as dst:
-        for raw in src:
-            body = raw.rstrip(b"\r\n")
-            try:
-                text = body.decode("utf-8")
-            except UnicodeDecodeError:
-                text = BAD_UTF8_MARK + body.decode("utf-8", errors="replace")
+    target = workdir / f"{path.name}.lines"
+    with _open_binary(path) as src, open(target, "w", encoding="utf-8", newline="\n") as dst:
+        for body, length in _long_lines(src, limit):
+            if length > limit:
+                head = body[: LONG_LINE_KEEP * 4].decode("utf-8", errors="replace")
+                text = f"{LONG_LINE_MARK}{length}{LONG_LINE_MARK}{head[:LONG_LINE_KEEP]}"
+            else:
+                try:
+                    text = body.decode("utf-8")
+                except UnicodeDecodeError:
+                    text = BAD_UTF8_MARK + body.decode("utf-8", errors="replace")
             dst.write(text.replace("\x00", "") + "\n")
     return target
 
@@ -143,24 +224,26 @@ def duckdb_reason(exc: BaseException, limit: int = 300) -> str:
         line = raw.strip()
         if not line or line.startswith("Original Line:"):
             continue
-        if "=" in line and not line.endswith("."):  # "delimiter = ..." option lines
+        if _OPTION_LINE.match(line):  # the reader's option dump ("delimiter = ...")
             break
         keep.append(line)
     text = " ".join(keep) or type(exc).__name__
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _quote(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
+#: A line of DuckDB's option dump, e.g. ``delimiter = \t (Set By User)``; a message
+#: holding ``=`` elsewhere (a ``year=2019`` partition path) is not one.
+_OPTION_LINE = re.compile(r"^[A-Za-z_][A-Za-z_ ]*\s=\s")
 
 
 def _read_lines_sql(paths: list[Path]) -> str:
     """``read_csv`` of ``paths`` with each line as one VARCHAR, strict and unquoted."""
-    files = ", ".join(_quote(p) for p in paths)
+    files = ", ".join(quote_literal(p) for p in paths)
     return (
         f"read_csv([{files}], columns = {{'text': 'VARCHAR'}}, delim = '\\0', quote = '', "
         "escape = '', header = false, auto_detect = false, all_varchar = true, "
-        "null_padding = false, ignore_errors = false, compression = 'auto', filename = true)"
+        "null_padding = false, ignore_errors = false, compression = 'auto', filename = true, "
+        f"max_line_size = {_DUCKDB_MAX_LINE})"
     )
 
 
@@ -175,7 +258,7 @@ def _read_lines(
 
     All files are read in one scan; if DuckDB refuses one for its encoding, the
     files are read one by one and the offending one is re-encoded first (its bad
-    lines marked, see :func:`_sanitize_to_utf8`).
+    lines marked, see :func:`sanitize_lines`).
     """
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {table} "
@@ -194,7 +277,7 @@ def _read_lines(
                 raise SchemaError(
                     f"{path}: DuckDB could not read the file: {duckdb_reason(exc)}"
                 ) from exc
-            _append_lines(con, [(idx, _sanitize_to_utf8(path, workdir / f"utf8-{idx}"))], table)
+            _append_lines(con, [(idx, sanitize_lines(path, workdir / f"utf8-{idx}"))], table)
 
 
 def _append_lines(
@@ -206,7 +289,7 @@ def _append_lines(
         f"CREATE OR REPLACE TEMP TABLE {scan} AS SELECT text, filename FROM "
         f"{_read_lines_sql([p for _, p in files])}"
     )
-    names = ", ".join(f"({idx}, {_quote(p)})" for idx, p in files)
+    names = ", ".join(f"({int(idx)}, {quote_literal(p)})" for idx, p in files)
     con.execute(
         f"""INSERT INTO {table}
         WITH ids(file_idx, filename) AS (VALUES {names}),
@@ -214,7 +297,9 @@ def _append_lines(
         firsts AS (SELECT filename, min(r) AS r0 FROM s GROUP BY filename)
         SELECT ids.file_idx, s.r - firsts.r0 + 1, s.text,
           strlen(s.text) - strlen(replace(s.text, chr(9), '')) + 1,
-          starts_with(s.text, '{BAD_UTF8_MARK}')
+          starts_with(s.text, {quote_literal(BAD_UTF8_MARK)})
+            OR starts_with(s.text, {quote_literal(LONG_LINE_MARK)})
+            OR strlen(s.text) > {MAX_LINE_BYTES}
         FROM s JOIN firsts USING (filename) JOIN ids USING (filename)"""
     )
     con.execute(f"DROP TABLE {scan}")
@@ -223,14 +308,31 @@ def _append_lines(
 def _field_list(columns: tuple[str, ...], value: str) -> str:
     """Every official 2.0 column, taken from ``value`` (a format with ``{i}``) or NULL."""
     return ", ".join(
-        f'{value.format(i=columns.index(name) + 1)} AS "{name}"'
+        f"{value.format(i=columns.index(name) + 1)} AS {quote_identifier(name)}"
         if name in columns
-        else f'NULL::VARCHAR AS "{name}"'
+        else f"NULL::VARCHAR AS {quote_identifier(name)}"
         for name in GDELT2_COLUMNS
     )
 
 
-_NULL_FIELDS = ", ".join(f'NULL::VARCHAR AS "{name}"' for name in GDELT2_COLUMNS)
+_NULL_FIELDS = ", ".join(f"NULL::VARCHAR AS {quote_identifier(name)}" for name in GDELT2_COLUMNS)
+
+#: DuckDB's own line limit: above :data:`MAX_LINE_BYTES`, so lines a little over it that
+#: :func:`has_long_line` lets through are still read (and then quarantined).
+_DUCKDB_MAX_LINE = 4 * MAX_LINE_BYTES
+
+_BAD_UTF8 = quote_literal(BAD_UTF8_MARK)
+_LONG = quote_literal(LONG_LINE_MARK)
+#: Reason and raw text of a line marked bad in :func:`_append_lines`.
+_BAD_REASON = f"""CASE
+    WHEN starts_with(text, {_BAD_UTF8}) THEN 'invalid UTF-8'
+    WHEN starts_with(text, {_LONG}) THEN 'line too long: '
+      || split_part(substr(text, 2), {_LONG}, 1) || ' bytes (at most {MAX_LINE_BYTES})'
+    ELSE 'line too long: ' || strlen(text) || ' bytes (at most {MAX_LINE_BYTES})' END"""
+_BAD_RAW = f"""CASE
+    WHEN starts_with(text, {_BAD_UTF8}) THEN substr(text, 2)
+    WHEN starts_with(text, {_LONG}) THEN split_part(substr(text, 2), {_LONG}, 2) || '…'
+    ELSE left(text, {LONG_LINE_KEEP}) || '…' END"""
 
 
 def _line_selects(
@@ -245,16 +347,17 @@ def _line_selects(
     """
     counted = f"(SELECT file_idx, line, text, n, bad FROM {lines} WHERE {where})"
     selects = [
-        f"SELECT file_idx, line, text AS raw, '{name}' AS layout, NULL::VARCHAR AS pre_reason, "
+        f"SELECT file_idx, line, text AS raw, {quote_literal(name)} AS layout, "
+        "NULL::VARCHAR AS pre_reason, "
         f"{fields} FROM (SELECT file_idx, line, text, string_split(text, chr(9)) AS f "
         f"FROM {counted} WHERE n = {count} AND NOT bad)"
         for count, name, fields in shapes
     ]
     counts = ", ".join(str(count) for count, _, _ in shapes)
     selects.append(
-        f"""SELECT file_idx, line, CASE WHEN bad THEN substr(text, 2) ELSE text END AS raw,
+        f"""SELECT file_idx, line, CASE WHEN bad THEN {_BAD_RAW} ELSE text END AS raw,
           NULL::VARCHAR AS layout,
-          CASE WHEN bad THEN 'invalid UTF-8'
+          CASE WHEN bad THEN {_BAD_REASON}
                WHEN text IS NULL OR trim(text) = '' THEN 'empty line'
                ELSE 'wrong field count: ' || n || ' ({expected})' END AS pre_reason,
           {_NULL_FIELDS}
@@ -289,7 +392,8 @@ def _load_comma(
     n = len(fmt.header)
     cols = {f"c{i}": "VARCHAR" for i in range(1, n + 1)}
     source = (
-        f"read_csv({_quote(path)}, columns = {cols!r}, delim = ',', quote = '\"', escape = '\"', "
+        f"read_csv({quote_literal(path)}, columns = {cols!r}, delim = ',', "
+        "quote = '\"', escape = '\"', "
         "header = true, auto_detect = false, all_varchar = true, null_padding = false, "
         "ignore_errors = false, compression = 'auto', nullstr = ['', 'NA'])"
     )
@@ -320,22 +424,27 @@ def _load_comma_python(
 
     assert fmt.header is not None
     n = len(fmt.header)
-    opener = gzip.open if path.suffix.lower() == ".gz" else open
     lines: list[int] = []
     raws: list[str] = []
     reasons: list[str | None] = []
     values: list[list[str | None]] = [[] for _ in GDELT2_COLUMNS]
     positions = [fmt.header.index(c) if c in fmt.header else None for c in GDELT2_COLUMNS]
-    with opener(path, "rt", encoding="utf-8", errors="replace", newline="") as fh:
+    with (
+        _open_binary(path) as binary,
+        io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="") as fh,
+        _csv_field_limit(sys.maxsize),
+    ):
         reader = csv.reader(fh)
         next(reader, None)
         start = reader.line_num + 1
         for row in reader:
             lines.append(start)
             start = reader.line_num + 1
-            raws.append(",".join(row))
-            ok = len(row) == n
-            reasons.append(None if ok else f"wrong field count: {len(row)} (the header has {n})")
+            raw = ",".join(row)
+            reason = _comma_reason(row, raw, n)
+            raws.append(_short_raw(raw) if reason and reason.startswith("line too") else raw)
+            ok = reason is None
+            reasons.append(reason)
             for vals, pos in zip(values, positions, strict=True):
                 cell = row[pos] if ok and pos is not None else None
                 vals.append(None if cell in (None, "", "NA") else cell)
@@ -357,6 +466,34 @@ def _load_comma_python(
     con.unregister(f"{table}_arrow")
 
 
+@contextmanager
+def _csv_field_limit(limit: int) -> Iterator[None]:
+    """Let the csv module read fields of up to ``limit`` characters (restored after)."""
+    old = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+def _comma_reason(row: list[str], raw: str, n: int) -> str | None:
+    """Why a record of a comma derivative is quarantined, or None when it is good."""
+    if raw.startswith(LONG_LINE_MARK):
+        length = raw[1:].split(LONG_LINE_MARK, 1)[0]
+        return f"line too long: {length} bytes (at most {MAX_LINE_BYTES})"
+    if len(raw.encode("utf-8", errors="replace")) > MAX_LINE_BYTES:
+        return f"line too long: {len(raw.encode())} bytes (at most {MAX_LINE_BYTES})"
+    if len(row) != n:
+        return f"wrong field count: {len(row)} (the header has {n})"
+    return None
+
+
+def _short_raw(raw: str) -> str:
+    if raw.startswith(LONG_LINE_MARK):
+        return raw[1:].split(LONG_LINE_MARK, 1)[-1] + "…"
+    return raw[:LONG_LINE_KEEP] + "…"
+
+
 def load_batch(
     con: duckdb.DuckDBPyConnection,
     files: list[tuple[int, Path]],
@@ -376,16 +513,20 @@ def load_batch(
     tabbed: list[tuple[int, Path, InputFormat]] = []
     for idx, path in files:
         try:
-            if not path.is_file():
+            if not path.exists():
                 raise SchemaError(f"{path}: no such file")
+            if not path.is_file():
+                raise SchemaError(f"{path}: not a regular file")
             readable = unpack(path, workdir / f"in-{idx}")
+            if has_long_line(readable):
+                readable = sanitize_lines(readable, workdir / f"long-{idx}")
             fmt = detect_format(readable)
             if fmt.has_header and fmt.delimiter == ",":
                 _load_comma(con, readable, idx, f"{view}_csv{idx}", fmt)
                 selects.append(f"SELECT * FROM {view}_csv{idx}")
             else:
                 tabbed.append((idx, readable, fmt))
-        except (SchemaError, OSError) as exc:
+        except (SchemaError, OSError, csv.Error, *COMPRESSION_ERRORS) as exc:
             failed[idx] = exc if isinstance(exc, SchemaError) else SchemaError(f"{path}: {exc}")
     if tabbed:
         lines = f"{view}_lines"

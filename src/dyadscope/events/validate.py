@@ -29,6 +29,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from dyadscope._sql import quote_literal
 from dyadscope.data.countries import to_iso3
 from dyadscope.events.cameo import event_table
 from dyadscope.events.parse import load_batch
@@ -183,7 +184,7 @@ def build_typed(
         for target, source, scheme in _ISO_SOURCES
     )
     files = ", ".join(
-        f"({idx}, '{name.replace(chr(39), chr(39) * 2)}')" for idx, name in names.items()
+        f"({int(idx)}, {quote_literal(name)})" for idx, name in names.items()
     )
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {out} AS
