@@ -271,7 +271,9 @@ def test_quarantine_view_lists_only_committed_quarantine_files(
     _write(tmp_path / "in" / "b.CSV", [*export_lines[5:8], "junk"])
     ingest([tmp_path / "in" / "b.CSV"], store)
     with catalog.open_catalog(store) as con:
-        files = {r[0] for r in con.execute("SELECT DISTINCT source_file FROM quarantine").fetchall()}
+        files = {
+            r[0] for r in con.execute("SELECT DISTINCT source_file FROM quarantine").fetchall()
+        }
     assert files == {"a.CSV", "b.CSV"}
     assert not orphan.exists()
 
@@ -317,7 +319,7 @@ def test_library_messages_name_parameters_not_cli_flags() -> None:
         fetch.select_files([], dt.date(2010, 1, 1), dt.date(2000, 1, 1))
     assert "--" not in str(info.value)
     with pytest.raises(InputError) as info:
-        synth.synthesize(0, Path("x"))  # type: ignore[call-arg]
+        synth.synthesize(rows=0, out_dir=Path("never-made"))
     assert "--" not in str(info.value)
     with pytest.raises(InputError) as info:
         top.top_events(None, "RUS", "CHN", "2014-5x")

@@ -150,11 +150,11 @@ def compare_sources(
     """
     key = other.strip().lower()
     if key not in SOURCES:
-        raise InputError(f"--with {other!r}: unknown source; available: {', '.join(SOURCES)}")
+        raise InputError(f"other {other!r}: unknown source; available: {', '.join(SOURCES)}")
     query = SeriesQuery(a, b, freq="year", directed=directed)
     store = resolve_store_dir(store_dir)
     if not 1 <= min_months <= 12:
-        raise InputError(f"--min-months must be between 1 and 12, not {min_months}")
+        raise InputError(f"min_months must be between 1 and 12, not {min_months}")
     gdelt, months = _gdelt_yearly(store, query, engine, engine_options or {})
     ref = SOURCES[key](query.a, query.b, directed=directed, table=other_table)
     if ref.empty:
