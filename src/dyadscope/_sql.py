@@ -29,7 +29,8 @@ __all__ = ["date_literal", "quote_identifier", "quote_list", "quote_literal"]
 def quote_literal(value: str | os.PathLike[str]) -> str:
     """``value`` as a SQL string literal: in single quotes, each quote doubled.
 
-    NUL characters cannot be stored in SQL text at all and are refused.
+    NUL characters and text that is not valid UTF-8 cannot be stored in SQL text
+    and are refused with :class:`ValueError`.
 
     >>> quote_literal("a'; DROP TABLE x; --")
     "'a''; DROP TABLE x; --'"
@@ -37,8 +38,7 @@ def quote_literal(value: str | os.PathLike[str]) -> str:
     text = os.fspath(value)
     if not isinstance(text, str):
         raise TypeError(f"quote_literal needs text or a path, not {type(value).__name__}")
-    if "\x00" in text:
-        raise ValueError(f"{text!r}: a NUL character cannot be written into SQL")
+    _check(text)
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -48,9 +48,20 @@ def quote_identifier(name: str) -> str:
     >>> quote_identifier("year")
     '"year"'
     """
-    if "\x00" in name:
-        raise ValueError(f"{name!r}: a NUL character cannot be written into SQL")
+    _check(name)
     return '"' + name.replace('"', '""') + '"'
+
+
+def _check(text: str) -> None:
+    """Refuse text SQL cannot hold: NUL, or lone surrogates (undecodable file names)."""
+    if "\x00" in text:
+        raise ValueError(f"{text!r}: a NUL character cannot be written into SQL")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(
+            f"{text!r} is not valid UTF-8 (a file name in another encoding?); rename it"
+        ) from None
 
 
 def quote_list(values: Iterable[str | os.PathLike[str]]) -> str:
