@@ -14,6 +14,7 @@ import io
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -177,7 +178,7 @@ def test_duckdb_reason_keeps_a_message_holding_a_partition_path() -> None:
         'IO Error: Could not write file "/s/_staging/ab/parts/year=2019/month=10/x.parquet": '
         "No space left on device"
     )
-    assert "No space left on device" in duckdb_reason(exc)
+    assert duckdb_reason(exc).startswith("No space left on device")
     assert "year=2019" in duckdb_reason(exc)
 
 
@@ -343,3 +344,45 @@ def test_theory_and_cli_use_the_library_series(monkeypatch: pytest.MonkeyPatch) 
     _events.dyad_series(Path("nowhere"), "RUS", "CHN", "month", engine="spark")
     runner.invoke(app, ["events", "series", "RUS", "CHN", "--store", "nowhere"])
     assert calls == [("RUS", "CHN", "spark"), ("RUS", "CHN", "duckdb")]
+
+
+# --- 8. Disk full ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 2 MB tmpfs (root only), unmounted after the test."""
+    if not _root():
+        pytest.skip("mounting a tmpfs needs root")
+    mnt = tmp_path / "small"
+    mnt.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mnt)], capture_output=True
+    )
+    if done.returncode:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def test_disk_full_fails_the_file_with_a_clear_reason_and_a_rerun_finishes(
+    export_lines: list[str], tmp_path: Path, small_disk: Path
+) -> None:
+    """Disk full was reported as a bare "IOException"; nothing may be half-committed."""
+    store = small_disk / "store"
+    ingest([_write(tmp_path / "in" / "first.CSV", export_lines[:5])], store)
+    filler = small_disk / "filler"
+    with open(filler, "wb") as fh:  # leave about 40 kB free
+        free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
+        fh.write(b"\0" * max(free - (40 << 10), 0))
+    big = _write(tmp_path / "in" / "big.CSV", export_lines)
+    (f,) = ingest([big], store).files
+    assert f.status == "failed"
+    assert "No space left on device" in (f.error or ""), f.error
+    assert str(big) in (f.error or "")
+    assert set(catalog.manifest(store)["file_name"]) == {"first.CSV"}
+    filler.unlink()
+    (again,) = ingest([big], store).files
+    assert (again.status, again.rows_stored, again.duplicates) == ("ingested", 2106, 5)

@@ -219,8 +219,15 @@ def duckdb_reason(exc: BaseException, limit: int = 300) -> str:
     breaks) and list every reader option; a user needs the first sentence and the
     hint that follows it.
     """
+    message = str(exc)
+    for condition, advice in _OS_CONDITIONS.items():
+        if condition in message:
+            where = _WRITING.search(message)
+            written = where.group(1) if where else getattr(exc, "filename", None)
+            target = f" ({written})" if written else ""
+            return f"{condition}{target}: {advice}"
     keep = []
-    for raw in str(exc).splitlines():
+    for raw in message.splitlines():
         line = raw.strip()
         if not line or line.startswith("Original Line:"):
             continue
@@ -231,6 +238,15 @@ def duckdb_reason(exc: BaseException, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+#: Conditions of the system (not of the input) named first in a reason, with what to do.
+_OS_CONDITIONS = {
+    "No space left on device": "the disk is full; free some space and ingest again",
+    "Disk quota exceeded": "the disk quota is used up; free some space and ingest again",
+    "Read-only file system": "the events store is on a read-only file system",
+    "Permission denied": "check the permissions of the events store and the input",
+}
+#: The file DuckDB was writing, in its I/O errors.
+_WRITING = re.compile(r'Could not write file \\?"([^"\\]+)')
 #: A line of DuckDB's option dump, e.g. ``delimiter = \t (Set By User)``; a message
 #: holding ``=`` elsewhere (a ``year=2019`` partition path) is not one.
 _OPTION_LINE = re.compile(r"^[A-Za-z_][A-Za-z_ ]*\s=\s")
