@@ -132,7 +132,7 @@ def test_the_scan_finds_the_hand_quoting_it_replaced() -> None:
     """Each pattern that was in src/ before the fix is caught (so the scan can fail)."""
     samples = [
         "con.execute(f\"SET temp_directory = '{work / 'spill'}'\")",
-        "q = \", \".join(\"'\" + str(f).replace(\"'\", \"''\") + \"'\" for f in files)",
+        'q = ", ".join("\'" + str(f).replace("\'", "\'\'") + "\'" for f in files)',
         "sql = f\"COPY (SELECT 1) TO '{str(tmp).replace(chr(39), chr(39) * 2)}' (HEADER)\"",
         "sql = f\"WHERE b.event_date >= DATE '{first}'\"",
         "sql = f'TRY_CAST(\"{official}\" AS {kind}) AS {canonical}'",
@@ -141,7 +141,7 @@ def test_the_scan_finds_the_hand_quoting_it_replaced() -> None:
     for sample in samples:
         assert hand_quoted(sample), sample
     assert not hand_quoted("msg = f\"line range {text!r}; write '{end}-{start}'\"")
-    assert not hand_quoted("sql = f\"SELECT {quote_literal(x)} AS {quote_identifier(n)}\"")
+    assert not hand_quoted('sql = f"SELECT {quote_literal(x)} AS {quote_identifier(n)}"')
 
 
 def test_no_hand_quoted_sql_in_src() -> None:

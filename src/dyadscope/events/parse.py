@@ -42,12 +42,14 @@ from dyadscope._sql import quote_identifier, quote_literal
 from dyadscope.errors import SchemaError
 from dyadscope.events.schema import GDELT2_COLUMNS, LAYOUTS, official_for_header
 
-#: Marks a line that was not valid UTF-8 (see :func:`sanitize_lines`).
-BAD_UTF8_MARK = "\x02"
 #: Longest line kept, in bytes (a GDELT line is under 3 kB); longer lines are quarantined.
 MAX_LINE_BYTES = 1 << 20
-#: Marks a line longer than :data:`MAX_LINE_BYTES`: ``MARK length MARK first characters``.
-LONG_LINE_MARK = "\x03"
+#: Marks a line :func:`sanitize_lines` found bad: ``MARK reason MARK raw text shown``.
+BAD_LINE_MARK = "\x03"
+#: Bytes no GDELT line holds and DuckDB's line reader mishandles (NUL, the mark and its
+#: neighbours); a file holding one, or a CR not followed by LF, is read through
+#: :func:`sanitize_lines`, which quarantines those lines.
+CONTROL_BYTES = b"\x00\x02\x03\x04"
 #: Characters of an over-long line kept in the quarantine file.
 LONG_LINE_KEEP = 200
 #: Errors a damaged or truncated compressed file raises while it is read.
@@ -100,16 +102,17 @@ def _open_binary(path: Path) -> Iterator[BinaryIO]:
         ) from None
 
 
-def has_long_line(path: Path, limit: int = MAX_LINE_BYTES) -> bool:
-    """Whether ``path`` may hold a line longer than ``limit`` bytes (a fast scan).
+def needs_sanitizing(path: Path, limit: int = MAX_LINE_BYTES) -> bool:
+    """Whether ``path`` may hold a line DuckDB cannot be trusted with (a fast scan).
 
-    DuckDB's line reader fails a whole file on a line over its maximum, and drops a
-    final line of ~32 MB or more without any error, so long lines must be found
-    before DuckDB reads the file.  Any line longer than ``limit`` covers a whole
-    aligned window of ``limit // 2`` bytes holding no newline; testing each window
-    with one ``find`` costs little more than reading the file.  True may also be
-    returned for a line somewhat shorter than ``limit`` (then the precise copy of
-    :func:`sanitize_lines` keeps it unchanged).
+    DuckDB's line reader fails a whole file on a line over its maximum, drops a
+    final line of ~32 MB or more without any error, splits lines at a lone CR and
+    stops at some control bytes, so such files go through :func:`sanitize_lines`
+    first.  Any line longer than ``limit`` covers a whole aligned window of
+    ``limit // 2`` bytes holding no newline; testing each window with one ``find``
+    (and each block for :data:`CONTROL_BYTES` and lone CRs) costs little more than
+    reading the file.  True may also be returned for a file that turns out clean
+    (then the precise copy changes nothing but the line endings).
     """
     window = max(limit // 2, 1)
     chunk = window * 16
@@ -117,13 +120,15 @@ def has_long_line(path: Path, limit: int = MAX_LINE_BYTES) -> bool:
         rest = b""
         while block := fh.read(chunk):
             buf = rest + block
+            # A CR at a block's end, before the next block's LF, is a harmless false alarm.
+            if any(c in block for c in CONTROL_BYTES) or block.count(b"\r") != block.count(b"\r\n"):
+                return True
             full = len(buf) - len(buf) % window
             for i in range(0, full, window):
                 if buf.find(b"\n", i, i + window) < 0:
                     return True
             rest = buf[full:]
     return False
-
 
 
 def detect_format(path: Path) -> InputFormat:
@@ -178,37 +183,61 @@ def _long_lines(src: BinaryIO, limit: int) -> Iterator[tuple[bytes, int]]:
     """
     while line := src.readline(limit + 1):
         if line.endswith(b"\n") or len(line) <= limit:
-            yield line.rstrip(b"\r\n"), len(line.rstrip(b"\r\n"))
+            body = line[:-1] if line.endswith(b"\n") else line
+            body = body[:-1] if body.endswith(b"\r") else body
+            yield body, len(body)
             continue
         length = len(line)
         while (more := src.readline(1 << 20)) and not more.endswith(b"\n"):
             length += len(more)
-        length += len(more.rstrip(b"\r\n"))
+        length += len(more.removesuffix(b"\n").removesuffix(b"\r"))
         yield line, length
 
 
-def sanitize_lines(path: Path, workdir: Path, limit: int = MAX_LINE_BYTES) -> Path:
-    """Copy ``path`` (plain or .gz) with its invalid-UTF-8 and over-long lines marked.
+_VISIBLE = {c: f"\\x{c:02x}" for c in b"\x00\x02\x03\x04\r"}
 
-    Used when DuckDB refuses the file for its encoding or when :func:`has_long_line`
-    finds a long line: line numbers are kept; an invalid-UTF-8 line is decoded
-    leniently behind :data:`BAD_UTF8_MARK`, and a line over ``limit`` bytes becomes
-    :data:`LONG_LINE_MARK`, its length, the mark and its first characters.  The
-    marked lines are later quarantined ("invalid UTF-8", "line too long").
+
+def _visible(text: str) -> str:
+    """``text`` with the control characters of :data:`CONTROL_BYTES` and CR escaped."""
+    return text.translate(_VISIBLE)
+
+
+def _bad_line_reason(body: bytes, length: int, limit: int) -> tuple[str, str] | None:
+    """Why a line must be quarantined before DuckDB reads it, and its text to show."""
+    if length > limit:
+        head = body[: LONG_LINE_KEEP * 4].decode("utf-8", errors="replace")[:LONG_LINE_KEEP]
+        return f"line too long: {length} bytes (at most {limit})", _visible(head) + "…"
+    found = sorted({f"\\x{c:02x}" for c in body if c in CONTROL_BYTES or c == 0x0D})
+    if found:
+        text = body.decode("utf-8", errors="replace")
+        return f"control character in line: {', '.join(found)}", _visible(text)
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "invalid UTF-8", body.decode("utf-8", errors="replace")
+    return None
+
+
+def sanitize_lines(path: Path, workdir: Path, limit: int = MAX_LINE_BYTES) -> Path:
+    """Copy ``path`` (plain or .gz) as clean UTF-8 lines, each bad line marked.
+
+    Used when DuckDB refuses the file for its encoding or when
+    :func:`needs_sanitizing` says so: line numbers are kept (a line ends at LF; a CR
+    before it is dropped), and a line over ``limit`` bytes, holding a control
+    character or not valid UTF-8 becomes :data:`BAD_LINE_MARK`, the reason, the
+    mark and the line's text (control characters escaped, a long line cut short).
+    The marked lines are later quarantined with that reason.
     """
     workdir.mkdir(parents=True, exist_ok=True)
     target = workdir / f"{path.name}.lines"
     with _open_binary(path) as src, open(target, "w", encoding="utf-8", newline="\n") as dst:
         for body, length in _long_lines(src, limit):
-            if length > limit:
-                head = body[: LONG_LINE_KEEP * 4].decode("utf-8", errors="replace")
-                text = f"{LONG_LINE_MARK}{length}{LONG_LINE_MARK}{head[:LONG_LINE_KEEP]}"
+            bad = _bad_line_reason(body, length, limit)
+            if bad is None:
+                text = body.decode("utf-8")
             else:
-                try:
-                    text = body.decode("utf-8")
-                except UnicodeDecodeError:
-                    text = BAD_UTF8_MARK + body.decode("utf-8", errors="replace")
-            dst.write(text.replace("\x00", "") + "\n")
+                text = f"{BAD_LINE_MARK}{bad[0]}{BAD_LINE_MARK}{bad[1]}"
+            dst.write(text + "\n")
     return target
 
 
@@ -270,11 +299,11 @@ def _read_lines(
 
     Columns: ``file_idx``, ``line`` (1-based, per file), ``text``, ``n`` (its field
     count: tabs + 1, computed once here rather than in every layout branch) and
-    ``bad`` (the line was re-encoded from invalid UTF-8).
+    ``bad`` (the line was marked bad by :func:`sanitize_lines`, or is too long).
 
-    All files are read in one scan; if DuckDB refuses one for its encoding, the
-    files are read one by one and the offending one is re-encoded first (its bad
-    lines marked, see :func:`sanitize_lines`).
+    All files are read in one scan; if DuckDB refuses one (its encoding, a byte
+    its reader cannot handle), the files are read one by one and the offending one
+    is copied through :func:`sanitize_lines` first (its bad lines marked).
     """
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {table} "
@@ -288,12 +317,14 @@ def _read_lines(
     for idx, path in files:
         try:
             _append_lines(con, [(idx, path)], table)
-        except duckdb.InvalidInputException as exc:
-            if "unicode" not in str(exc).lower() and "utf" not in str(exc).lower():
+        except duckdb.InvalidInputException:
+            clean = sanitize_lines(path, workdir / f"clean-{idx}")
+            try:
+                _append_lines(con, [(idx, clean)], table)
+            except duckdb.InvalidInputException as exc:
                 raise SchemaError(
                     f"{path}: DuckDB could not read the file: {duckdb_reason(exc)}"
                 ) from exc
-            _append_lines(con, [(idx, sanitize_lines(path, workdir / f"utf8-{idx}"))], table)
 
 
 def _append_lines(
@@ -313,9 +344,7 @@ def _append_lines(
         firsts AS (SELECT filename, min(r) AS r0 FROM s GROUP BY filename)
         SELECT ids.file_idx, s.r - firsts.r0 + 1, s.text,
           strlen(s.text) - strlen(replace(s.text, chr(9), '')) + 1,
-          starts_with(s.text, {quote_literal(BAD_UTF8_MARK)})
-            OR starts_with(s.text, {quote_literal(LONG_LINE_MARK)})
-            OR strlen(s.text) > {MAX_LINE_BYTES}
+          starts_with(s.text, {quote_literal(BAD_LINE_MARK)}) OR strlen(s.text) > {MAX_LINE_BYTES}
         FROM s JOIN firsts USING (filename) JOIN ids USING (filename)"""
     )
     con.execute(f"DROP TABLE {scan}")
@@ -334,20 +363,16 @@ def _field_list(columns: tuple[str, ...], value: str) -> str:
 _NULL_FIELDS = ", ".join(f"NULL::VARCHAR AS {quote_identifier(name)}" for name in GDELT2_COLUMNS)
 
 #: DuckDB's own line limit: above :data:`MAX_LINE_BYTES`, so lines a little over it that
-#: :func:`has_long_line` lets through are still read (and then quarantined).
+#: :func:`needs_sanitizing` lets through are still read (and then quarantined).
 _DUCKDB_MAX_LINE = 4 * MAX_LINE_BYTES
 
-_BAD_UTF8 = quote_literal(BAD_UTF8_MARK)
-_LONG = quote_literal(LONG_LINE_MARK)
+_MARK = quote_literal(BAD_LINE_MARK)
 #: Reason and raw text of a line marked bad in :func:`_append_lines`.
 _BAD_REASON = f"""CASE
-    WHEN starts_with(text, {_BAD_UTF8}) THEN 'invalid UTF-8'
-    WHEN starts_with(text, {_LONG}) THEN 'line too long: '
-      || split_part(substr(text, 2), {_LONG}, 1) || ' bytes (at most {MAX_LINE_BYTES})'
+    WHEN starts_with(text, {_MARK}) THEN split_part(substr(text, 2), {_MARK}, 1)
     ELSE 'line too long: ' || strlen(text) || ' bytes (at most {MAX_LINE_BYTES})' END"""
 _BAD_RAW = f"""CASE
-    WHEN starts_with(text, {_BAD_UTF8}) THEN substr(text, 2)
-    WHEN starts_with(text, {_LONG}) THEN split_part(substr(text, 2), {_LONG}, 2) || '…'
+    WHEN starts_with(text, {_MARK}) THEN substr(text, strpos(substr(text, 2), {_MARK}) + 2)
     ELSE left(text, {LONG_LINE_KEEP}) || '…' END"""
 
 
@@ -458,7 +483,8 @@ def _load_comma_python(
             start = reader.line_num + 1
             raw = ",".join(row)
             reason = _comma_reason(row, raw, n)
-            raws.append(_short_raw(raw) if reason and reason.startswith("line too") else raw)
+            marked = raw.startswith(BAD_LINE_MARK) or (reason or "").startswith("line too")
+            raws.append(_short_raw(raw) if marked else raw)
             ok = reason is None
             reasons.append(reason)
             for vals, pos in zip(values, positions, strict=True):
@@ -494,9 +520,8 @@ def _csv_field_limit(limit: int) -> Iterator[None]:
 
 def _comma_reason(row: list[str], raw: str, n: int) -> str | None:
     """Why a record of a comma derivative is quarantined, or None when it is good."""
-    if raw.startswith(LONG_LINE_MARK):
-        length = raw[1:].split(LONG_LINE_MARK, 1)[0]
-        return f"line too long: {length} bytes (at most {MAX_LINE_BYTES})"
+    if raw.startswith(BAD_LINE_MARK):
+        return raw[1:].split(BAD_LINE_MARK, 1)[0]
     if len(raw.encode("utf-8", errors="replace")) > MAX_LINE_BYTES:
         return f"line too long: {len(raw.encode())} bytes (at most {MAX_LINE_BYTES})"
     if len(row) != n:
@@ -505,8 +530,8 @@ def _comma_reason(row: list[str], raw: str, n: int) -> str | None:
 
 
 def _short_raw(raw: str) -> str:
-    if raw.startswith(LONG_LINE_MARK):
-        return raw[1:].split(LONG_LINE_MARK, 1)[-1] + "…"
+    if raw.startswith(BAD_LINE_MARK):
+        return raw[1:].split(BAD_LINE_MARK, 1)[-1]
     return raw[:LONG_LINE_KEEP] + "…"
 
 
@@ -534,7 +559,7 @@ def load_batch(
             if not path.is_file():
                 raise SchemaError(f"{path}: not a regular file")
             readable = unpack(path, workdir / f"in-{idx}")
-            if has_long_line(readable):
+            if needs_sanitizing(readable):
                 readable = sanitize_lines(readable, workdir / f"long-{idx}")
             fmt = detect_format(readable)
             if fmt.has_header and fmt.delimiter == ",":

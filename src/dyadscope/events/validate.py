@@ -185,9 +185,7 @@ def build_typed(
         f"LEFT JOIN iso_{scheme} {target} ON {target}.code = t.{source}"
         for target, source, scheme in _ISO_SOURCES
     )
-    files = ", ".join(
-        f"({int(idx)}, {quote_literal(name)})" for idx, name in names.items()
-    )
+    files = ", ".join(f"({int(idx)}, {quote_literal(name)})" for idx, name in names.items())
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {out} AS
         WITH n(file_idx, source_file) AS (VALUES {files}),
