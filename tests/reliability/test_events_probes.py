@@ -119,6 +119,23 @@ def test_a_long_line_in_a_gzipped_file_is_quarantined(
     assert (f.status, f.rows_read, f.rows_stored, f.quarantined) == ("ingested", 9, 8, 1)
 
 
+def test_a_long_line_in_a_header_style_csv_is_quarantined(
+    export_lines: list[str], tmp_path: Path
+) -> None:
+    """The comma-separated derivatives go through their own reader; same rule there."""
+    body = _header_csv(export_lines, 12).decode()
+    head, *rows = body.splitlines()
+    lines = [head, *rows[:6], "z" * (3 << 20), *rows[6:]]
+    src = tmp_path / "in" / "bq.csv"
+    _write(src, lines, "q" * (33 << 20))
+    store = tmp_path / "store"
+    (f,) = ingest([src], store).files
+    assert (f.status, f.rows_read, f.rows_stored, f.quarantined) == ("ingested", 14, 12, 2)
+    rows_q = _quarantine(store, f.quarantine_file)
+    assert [r["line"] for r in rows_q] == ["8", "15"]
+    assert rows_q[1]["reason"] == f"line too long: {33 << 20} bytes (at most {MAX_LINE_BYTES})"
+
+
 # --- 3. Broken compressed files -------------------------------------------------------
 
 
