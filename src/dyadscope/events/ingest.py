@@ -26,7 +26,6 @@ import datetime as dt
 import os
 import shutil
 import uuid
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -39,7 +38,8 @@ from dyadscope._io import atomic_path, sha256_file
 from dyadscope._sql import date_literal, quote_list, quote_literal
 from dyadscope.errors import DyadscopeError, InputError
 from dyadscope.events import catalog
-from dyadscope.events.parse import MAX_LINE_BYTES, duckdb_reason, load_batch
+from dyadscope.events.lines import COMPRESSION_ERRORS, MAX_LINE_BYTES
+from dyadscope.events.parse import duckdb_reason, load_batch
 from dyadscope.events.schema import CANONICAL_COLUMNS
 from dyadscope.events.validate import build_typed, register_lookups
 
@@ -251,7 +251,7 @@ def _ingest_isolating_failures(store: Path, batch: list[tuple[Path, str]]) -> li
     """
     try:
         return _ingest_batch(store, batch)
-    except (duckdb.Error, OSError, EOFError, zlib.error, DyadscopeError) as exc:
+    except (duckdb.Error, OSError, *COMPRESSION_ERRORS, DyadscopeError) as exc:
         if len(batch) == 1:
             path, digest = batch[0]
             reason = str(exc) if isinstance(exc, DyadscopeError) else duckdb_reason(exc)
