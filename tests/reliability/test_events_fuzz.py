@@ -11,6 +11,7 @@ part of the line ending.  The examples are derandomized (tests/conftest.py).
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,35 @@ def test_every_line_is_parsed_or_quarantined_with_its_number(
     n = _line_count(content)
     assert sorted(stored + quarantined) == list(range(1, n + 1))
     assert parsed.quarantine["reason"].notna().all()
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_a_cut_gzip_file_is_ingested_or_fails_alone(
+    real_lines: list[bytes], tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
+    """A .gz cut at a random byte fails alone, naming itself; the good file goes in."""
+    content = data.draw(_file(real_lines), label="file")
+    packed = gzip.compress(content)
+    cut = data.draw(st.integers(1, len(packed)), label="cut")
+    folder = tmp_path_factory.mktemp("fuzz-gz")
+    (folder / "cut.CSV.gz").write_bytes(packed[:cut])
+    (folder / "good.CSV").write_bytes(real_lines[0] + b"\n")
+    report = ingest([folder], tmp_path_factory.mktemp("fuzz-store"))
+    by_name = {Path(f.path).name: f for f in report.files}
+    assert by_name["good.CSV"].rows_stored == 1
+    f = by_name["cut.CSV.gz"]
+    if cut == len(packed):
+        assert f.status == "ingested" and f.rows_read == _line_count(content), f.error
+        assert f.balanced
+    else:  # never a silent partial ingest of the lines before the cut
+        assert f.status == "failed"
+        assert str(folder / "cut.CSV.gz") in (f.error or "")
+        assert "damaged or truncated" in (f.error or "")
 
 
 @settings(
