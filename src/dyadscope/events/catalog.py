@@ -222,7 +222,8 @@ def require_files(store_dir: str | os.PathLike[str]) -> list[Path]:
     if not files:
         raise MissingData(
             f"no GDELT events are ingested in {store_dir}; "
-            "run `dyadscope events ingest FILE_OR_DIR... --store` first"
+            "ingest GDELT files into it first (dyadscope.events.ingest, or the "
+            "`dyadscope events ingest` command)"
         )
     return files
 

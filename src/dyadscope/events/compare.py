@@ -167,7 +167,8 @@ def compare_sources(
             f"the GDELT store {store} covers {_span(covered)} (years with events in at least "
             f"{min_months} month(s)) and {key.upper()} covers {_span(ref['year'])} for "
             f"{query.a}–{query.b}; they share no year. Ingest GDELT for a year both cover, "
-            f"e.g. `dyadscope events fetch --gdelt 1 --from {last}-01-01 --to {last}-12-31`."
+            f"e.g. fetch_gdelt(1, date({last}, 1, 1), date({last}, 12, 31)) "
+            "(the `dyadscope events fetch` command)."
         )
     years = gdelt.add_prefix("gdelt_").rename(columns={"gdelt_year": "year"})
     years = years.merge(
