@@ -206,6 +206,7 @@ def test_registry(hand_store: Path) -> None:
         """A stand-in engine: the registry accepts outside engines the same way."""
 
         name = "fixed-test"
+        accepted_options = ("master",)
 
         def series(self, store_dir: Path, query: SeriesQuery) -> pd.DataFrame:
             return pd.DataFrame({"a": [query.a], "master": [self.options.get("master")]})
@@ -217,5 +218,7 @@ def test_registry(hand_store: Path) -> None:
         )
         assert out.to_dict("records") == [{"a": "RUS", "master": "spark://x:7077"}]
         assert "fixed-test" in engines.available_engines()
+        with pytest.raises(InputError, match="'fixed-test' takes no option 'maser'"):
+            get_engine("fixed-test", maser="spark://x:7077")
     finally:
         engines.ENGINES.pop("fixed-test")

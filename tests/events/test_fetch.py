@@ -277,7 +277,7 @@ def test_v1_index_periods_and_selection() -> None:
     assert [f.name for f in select_files(files, dt.date(2006, 2, 28), dt.date(2013, 3, 31))] == [
         "200602.zip"
     ]
-    with pytest.raises(InputError, match="--from"):
+    with pytest.raises(InputError, match="start 2014-01-02 is after end 2014-01-01"):
         select_files(files, dt.date(2014, 1, 2), dt.date(2014, 1, 1))
 
 

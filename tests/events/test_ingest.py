@@ -352,10 +352,10 @@ def test_a_file_that_breaks_its_batch_fails_alone(
     assert len(_stored_ids(tmp_path / "store")) == 100
 
 
-def test_a_file_with_an_endless_line_fails_with_a_short_reason(
+def test_a_file_with_an_endless_line_quarantines_that_line_only(
     export_2_0: Path, tmp_path: Path
 ) -> None:
-    """A 3 MB line (no line breaks: not GDELT) fails its file; the message stays short."""
+    """A 3 MB line (no line breaks: not GDELT) is quarantined; its file still goes in."""
     folder = tmp_path / "in"
     folder.mkdir()
     _variant(export_2_0, folder / "good.CSV", 0, slice(0, 50))
@@ -363,10 +363,10 @@ def test_a_file_with_an_endless_line_fails_with_a_short_reason(
     report = ingest([folder], tmp_path / "store")
     by_name = {Path(f.path).name: f for f in report.files}
     assert by_name["good.CSV"].rows_stored == 50
-    error = by_name["long.CSV"].error or ""
-    assert by_name["long.CSV"].status == "failed"
-    assert "Maximum line size" in error and len(error) < 400
-    assert error.count(str(folder / "long.CSV")) == 1
+    long = by_name["long.CSV"]
+    assert (long.status, long.rows_read, long.quarantined) == ("ingested", 1, 1)
+    q = duckdb.read_csv(str(tmp_path / "store" / (long.quarantine_file or "")), all_varchar=True)
+    assert q.df()["reason"].tolist() == ["line too long: 3000000 bytes (at most 1048576)"]
 
 
 def test_catalog_is_created_whole(export_2_0: Path, tmp_path: Path) -> None:

@@ -139,9 +139,9 @@ def test_rows_per_file_and_gdelt1_daily_layout(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
-        ({"rows": 0}, "--rows"),
-        ({"rows": 5, "gdelt": 3}, "--gdelt"),
-        ({"rows": 5, "rows_per_file": 0}, "--rows-per-file"),
+        ({"rows": 0}, r"^rows must"),
+        ({"rows": 5, "gdelt": 3}, r"^gdelt must"),
+        ({"rows": 5, "rows_per_file": 0}, r"^rows_per_file must"),
     ],
 )
 def test_bad_arguments_are_named(tmp_path: Path, kwargs: dict, field: str) -> None:

@@ -154,23 +154,25 @@ def series_command(
     output: Path | None = OUTPUT_OPT,
 ) -> None:
     """Dyad series: counts, share of all events, Goldstein, QuadClass and root-code counts."""
-    from dyadscope.events.catalog import resolve_store_dir
-    from dyadscope.events.engines import SeriesQuery, get_engine
+    import dyadscope.events as ev
 
-    query = SeriesQuery(
-        _country(a),
-        _country(b),
+    code_a, code_b = _country(a), _country(b)
+    frame = ev.series(
+        store,
+        code_a,
+        code_b,
         freq=freq.value,
         directed=directed,
         start=_day(start, "--start", end=False),
         end=_day(end, "--end", end=True),
         actor_types=tuple(actor_type or ()),
         root_only=root_only,
+        engine=engine,
+        **({"master": spark_master} if spark_master else {}),
     )
-    frame = get_engine(engine, master=spark_master).series(resolve_store_dir(store), query)
     if fmt is OutputFormat.table and output is None:
         frame = frame[[c for c in frame.columns if c in TABLE_SERIES_COLUMNS]]
-    emit_frame(frame, fmt, output, title=f"{query.a}–{query.b} events by {query.freq}")
+    emit_frame(frame, fmt, output, title=f"{code_a}–{code_b} events by {freq.value}")
 
 
 @events_app.command("top")

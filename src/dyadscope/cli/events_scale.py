@@ -199,7 +199,7 @@ def compare_command(
         store_dir=store,
         directed=directed,
         engine=engine,
-        engine_options={"master": spark_master},
+        engine_options={"master": spark_master} if spark_master else {},
         min_months=min_months,
     )
     title = f"{result.a}–{result.b}: GDELT vs {result.other.upper()}"

@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 import platformdirs
 
+from dyadscope._sql import quote_identifier
 from dyadscope.errors import InputError, MissingData
 
 __all__ = [
@@ -63,7 +64,7 @@ def _ident(name: str) -> str:
     """Quote a table or column name after checking it is a plain identifier."""
     if not _IDENT.fullmatch(name):
         raise InputError(f"{name!r} is not a valid table or column name")
-    return f'"{name}"'
+    return quote_identifier(name)
 
 
 @dataclass(frozen=True)

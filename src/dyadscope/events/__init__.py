@@ -69,7 +69,9 @@ def series(
 ) -> pd.DataFrame:
     """The dyad series of ``a`` and ``b`` from the store (default ``$DYADSCOPE_HOME/events``).
 
-    A convenience over :class:`SeriesQuery` and :func:`get_engine`; the columns are
+    The one entry point for a series: the CLI, the brief and the theory engines all
+    call it.  ``engine`` names a registered engine and ``engine_options`` are its
+    options (an engine refuses an option it does not take).  The columns are
     :data:`SERIES_COLUMNS`.
 
     >>> series(None, "RUS", "CHN", freq="quarter")  # doctest: +SKIP

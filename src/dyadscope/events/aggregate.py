@@ -34,11 +34,11 @@ True
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
 
+from dyadscope._sql import date_literal, quote_literal
 from dyadscope.events.engines.base import SeriesQuery
 
 ROOT_CODES: tuple[str, ...] = tuple(f"{i:02d}" for i in range(1, 21))
@@ -90,13 +90,8 @@ DIALECTS: dict[str, Dialect] = {
 }
 
 
-def _lit(value: str) -> str:
-    """A SQL string literal (values here are validated codes, quoted defensively)."""
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _date(value: dt.date) -> str:
-    return f"DATE '{value.isoformat()}'"
+_lit = quote_literal  # values here are validated codes, quoted defensively
+_date = date_literal
 
 
 def period_key(freq: str, date_col: str = "event_date") -> str:

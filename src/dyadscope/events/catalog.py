@@ -30,6 +30,7 @@ import duckdb
 import pandas as pd
 import platformdirs
 
+from dyadscope._sql import quote_list
 from dyadscope.errors import DyadscopeError, MissingData
 
 CATALOG_NAME = "catalog.duckdb"
@@ -176,13 +177,53 @@ def committed_files(store_dir: str | os.PathLike[str]) -> list[Path]:
     return [store.resolve() / r[0] for r in rows]
 
 
+def committed_quarantine_files(store_dir: str | os.PathLike[str]) -> list[Path]:
+    """Absolute paths of the quarantine files recorded in the manifest, sorted.
+
+    Like data files, a quarantine file belongs to the store only once the manifest
+    row naming it is committed; one left by a killed ingest is an orphan that
+    :func:`dyadscope.events.ingest.recover` removes and no view ever lists.
+    """
+    store = Path(store_dir)
+    if not has_catalog(store):
+        return []
+    with open_catalog(store) as con:
+        if not _initialised(con):
+            return []
+        return _quarantine_paths(con, store)
+
+
+def _quarantine_paths(con: duckdb.DuckDBPyConnection, store: Path) -> list[Path]:
+    rows = con.execute(
+        "SELECT DISTINCT quarantine_file FROM ingest_manifest "
+        "WHERE quarantine_file IS NOT NULL ORDER BY 1"
+    ).fetchall()
+    return [store.resolve() / r[0] for r in rows]
+
+
+def create_quarantine_view(con: duckdb.DuckDBPyConnection, store: Path) -> None:
+    """(Re)create the ``quarantine`` view over the committed quarantine files only.
+
+    Run inside the commit transaction, so the manifest rows being committed count.
+    """
+    files = [f for f in _quarantine_paths(con, store) if f.is_file()]
+    if not files:
+        con.execute("DROP VIEW IF EXISTS quarantine")
+        return
+    con.execute(
+        "CREATE OR REPLACE VIEW quarantine AS SELECT * FROM read_csv("
+        f"{quote_list(files)}, header = true, all_varchar = true, filename = true)"
+    )
+
+
 def require_files(store_dir: str | os.PathLike[str]) -> list[Path]:
     """Like :func:`committed_files`, but raise :class:`MissingData` when there are none."""
     files = committed_files(store_dir)
     if not files:
         raise MissingData(
             f"no GDELT events are ingested in {store_dir}; "
-            "run `dyadscope events ingest FILE_OR_DIR... --store` first"
+            "ingest GDELT files into it first (dyadscope.events.ingest, or the "
+            "`dyadscope events ingest` command)"
         )
     return files
 
@@ -203,9 +244,8 @@ def manifest(store_dir: str | os.PathLike[str]) -> pd.DataFrame:
 
 def parquet_source_sql(files: list[Path]) -> str:
     """``read_parquet(...)`` over ``files`` with the hive partitions typed as integers."""
-    quoted = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
     return (
-        f"read_parquet([{quoted}], hive_partitioning = true, "
+        f"read_parquet({quote_list(files)}, hive_partitioning = true, "
         "hive_types = {'year': INTEGER, 'month': INTEGER})"
     )
 

@@ -150,11 +150,11 @@ def compare_sources(
     """
     key = other.strip().lower()
     if key not in SOURCES:
-        raise InputError(f"--with {other!r}: unknown source; available: {', '.join(SOURCES)}")
+        raise InputError(f"other {other!r}: unknown source; available: {', '.join(SOURCES)}")
     query = SeriesQuery(a, b, freq="year", directed=directed)
     store = resolve_store_dir(store_dir)
     if not 1 <= min_months <= 12:
-        raise InputError(f"--min-months must be between 1 and 12, not {min_months}")
+        raise InputError(f"min_months must be between 1 and 12, not {min_months}")
     gdelt, months = _gdelt_yearly(store, query, engine, engine_options or {})
     ref = SOURCES[key](query.a, query.b, directed=directed, table=other_table)
     if ref.empty:
@@ -167,7 +167,8 @@ def compare_sources(
             f"the GDELT store {store} covers {_span(covered)} (years with events in at least "
             f"{min_months} month(s)) and {key.upper()} covers {_span(ref['year'])} for "
             f"{query.a}–{query.b}; they share no year. Ingest GDELT for a year both cover, "
-            f"e.g. `dyadscope events fetch --gdelt 1 --from {last}-01-01 --to {last}-12-31`."
+            f"e.g. fetch_gdelt(1, date({last}, 1, 1), date({last}, 12, 31)) "
+            "(the `dyadscope events fetch` command)."
         )
     years = gdelt.add_prefix("gdelt_").rename(columns={"gdelt_year": "year"})
     years = years.merge(

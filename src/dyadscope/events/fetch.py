@@ -181,7 +181,7 @@ def parse_index_v1(md5sums: str, filesizes: str, base_url: str = BASE_URLS[1]) -
 def select_files(files: Sequence[RemoteFile], start: dt.date, end: dt.date) -> list[RemoteFile]:
     """Files whose period overlaps ``start``–``end`` (inclusive), in time order."""
     if start > end:
-        raise InputError(f"--from {start} is after --to {end}")
+        raise InputError(f"start {start} is after end {end}")
     chosen = [f for f in files if f.first <= end and f.last >= start]
     return sorted(chosen, key=lambda f: (f.first, f.name))
 
@@ -273,11 +273,14 @@ def fetch_gdelt(
     >>> r = fetch_gdelt(2, dt.date(2019, 10, 24), dt.date(2019, 10, 24))  # doctest: +SKIP
     >>> r.files[["name", "status"]].head(1)  # doctest: +SKIP
     """
+    # Every argument is checked before any folder is made or anything downloaded.
     if version not in (1, 2):
-        raise InputError(f"--gdelt must be 1 or 2, not {version!r}")
+        raise InputError(f"version must be 1 or 2, not {version!r}")
+    if start > end:
+        raise InputError(f"start {start} is after end {end}")
     base = base_url or BASE_URLS[version]
     if not re.match(r"^https?://", base):
-        raise InputError(f"--base-url {base!r} is not an http(s) URL")
+        raise InputError(f"base_url {base!r} is not an http(s) URL")
     folder = (
         Path(dest) if dest is not None else default_store_dir().parent / "gdelt" / f"v{version}"
     )

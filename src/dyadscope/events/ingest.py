@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import os
 import shutil
 import uuid
@@ -33,13 +32,18 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+from filelock import FileLock, Timeout
 
 from dyadscope._io import atomic_path, sha256_file
+from dyadscope._sql import date_literal, quote_list, quote_literal
 from dyadscope.errors import DyadscopeError, InputError
 from dyadscope.events import catalog
+from dyadscope.events.lines import COMPRESSION_ERRORS, MAX_LINE_BYTES
 from dyadscope.events.parse import duckdb_reason, load_batch
 from dyadscope.events.schema import CANONICAL_COLUMNS
 from dyadscope.events.validate import build_typed, register_lookups
+
+__all__ = ["MAX_LINE_BYTES", "FileReport", "IngestReport", "Progress", "ingest", "recover"]
 
 #: File name endings picked up when a folder is ingested (case-insensitive).
 INPUT_SUFFIXES = (".csv", ".tsv", ".txt", ".zip", ".gz")
@@ -129,8 +133,8 @@ def expand_inputs(inputs: Iterable[str | os.PathLike[str]]) -> list[Path]:
     repeated event is kept) does not depend on the file system.
     """
     out: list[Path] = []
-    for item in inputs:
-        p = Path(item)
+    named = [Path(item) for item in inputs]
+    for p in named:
         if p.is_dir():
             found = [
                 f
@@ -142,8 +146,19 @@ def expand_inputs(inputs: Iterable[str | os.PathLike[str]]) -> list[Path]:
             out.extend(found)
         elif p.is_file():
             out.append(p)
+        elif p.exists():
+            raise InputError(
+                f"{p}: not a regular file (a device, pipe or socket); "
+                "name GDELT files or folders of them"
+            )
         else:
             raise InputError(f"{p}: no such file or folder")
+    if not out:
+        where = ", ".join(str(p) for p in named) or "(no input named)"
+        raise InputError(
+            f"no GDELT files found in {where}: nothing to ingest "
+            f"(files are picked up by their ending: {', '.join(INPUT_SUFFIXES)})"
+        )
     return out
 
 
@@ -154,11 +169,13 @@ def recover(store_dir: Path) -> list[Path]:
     """
     shutil.rmtree(store_dir / catalog.STAGING_NAME, ignore_errors=True)
     committed = {p.resolve() for p in catalog.committed_files(store_dir)}
+    committed |= {p.resolve() for p in catalog.committed_quarantine_files(store_dir)}
     removed = []
-    for f in store_dir.glob("year=*/month=*/*.parquet"):
-        if f.resolve() not in committed:
-            f.unlink()
-            removed.append(f)
+    for pattern in ("year=*/month=*/*.parquet", f"{catalog.QUARANTINE_NAME}/*.csv"):
+        for f in store_dir.glob(pattern):
+            if f.resolve() not in committed:
+                f.unlink()
+                removed.append(f)
     return removed
 
 
@@ -207,7 +224,6 @@ def ingest(
     store = catalog.resolve_store_dir(store_dir)
     files = expand_inputs(inputs)
     report = IngestReport(store_dir=store)
-    store.mkdir(parents=True, exist_ok=True)
     with _exclusive(store):
         recover(store)
         known = _known_hashes(store)
@@ -235,7 +251,7 @@ def _ingest_isolating_failures(store: Path, batch: list[tuple[Path, str]]) -> li
     """
     try:
         return _ingest_batch(store, batch)
-    except (duckdb.Error, OSError, DyadscopeError) as exc:
+    except (duckdb.Error, OSError, *COMPRESSION_ERRORS, DyadscopeError) as exc:
         if len(batch) == 1:
             path, digest = batch[0]
             reason = str(exc) if isinstance(exc, DyadscopeError) else duckdb_reason(exc)
@@ -258,21 +274,31 @@ def _record(
 def _exclusive(store: Path) -> Iterator[None]:
     """Hold the store's ingest lock; a second ingest on the same store is refused.
 
-    An OS file lock (released by the kernel even when the process is killed), so a
-    crashed ingest never leaves the store locked.
+    An OS file lock (``filelock``: ``flock`` on POSIX, ``msvcrt`` on Windows, so it is
+    released by the kernel even when the process is killed), so a crashed ingest never
+    leaves the store locked.  A store that cannot be written (read-only mount, no
+    permission) is refused here, before any work, with its path.
     """
-    with open(store / LOCK_NAME, "a+") as fh:
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise InputError(
-                f"{store}: another `dyadscope events ingest` is writing this store; "
-                "wait for it to finish"
-            ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    try:
+        store.mkdir(parents=True, exist_ok=True)
+        with open(store / LOCK_NAME, "a"):
+            pass
+    except OSError as exc:
+        raise InputError(
+            f"{store}: the events store is not writable ({exc.strerror or exc}); "
+            "choose another store_dir or make this folder writable"
+        ) from None
+    lock = FileLock(store / LOCK_NAME, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise InputError(
+            f"{store}: another ingest is writing this events store; wait for it to finish"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _open_work(store: Path) -> tuple[duckdb.DuckDBPyConnection, Path]:
@@ -280,8 +306,9 @@ def _open_work(store: Path) -> tuple[duckdb.DuckDBPyConnection, Path]:
     work.mkdir(parents=True)
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = true")
-    con.execute(f"SET temp_directory = '{work / 'spill'}'")
-    con.execute(f"SET memory_limit = '{os.environ.get('DYADSCOPE_DUCKDB_MEMORY', '512MB')}'")
+    con.execute(f"SET temp_directory = {quote_literal(work / 'spill')}")
+    memory = os.environ.get("DYADSCOPE_DUCKDB_MEMORY", "512MB")
+    con.execute(f"SET memory_limit = {quote_literal(memory)}")
     register_lookups(con)
     return con, work
 
@@ -380,8 +407,7 @@ def _existing_ids_sql(store: Path, con: duckdb.DuckDBPyConnection) -> str:
     ]
     if not files:
         return "(SELECT NULL::BIGINT AS global_event_id WHERE false)"
-    quoted = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
-    return f"read_parquet([{quoted}])"
+    return f"read_parquet({quote_list(files)})"
 
 
 def _write_quarantine(con: duckdb.DuckDBPyConnection, store: Path, idx: int, fr: FileReport) -> str:
@@ -391,8 +417,8 @@ def _write_quarantine(con: duckdb.DuckDBPyConnection, store: Path, idx: int, fr:
     with atomic_path(qdir / name, suffix=".csv") as tmp:
         con.execute(
             f"""COPY (SELECT source_file, source_line AS line, reason, raw FROM batch
-                     WHERE file_idx = {idx} AND reason IS NOT NULL ORDER BY line)
-                TO '{str(tmp).replace("'", "''")}' (HEADER, DELIMITER ',')"""
+                     WHERE file_idx = {int(idx)} AND reason IS NOT NULL ORDER BY line)
+                TO {quote_literal(tmp)} (HEADER, DELIMITER ',')"""
         )
     return f"{catalog.QUARANTINE_NAME}/{name}"
 
@@ -421,12 +447,12 @@ def _write_staging(
         folder = parts / f"year={year}" / f"month={month:02d}"
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"{batch_id}.parquet"
-        first = dt.date(year, month, 1)
+        first = date_literal(dt.date(year, month, 1))
         con.execute(
             f"""COPY (SELECT {cols} FROM new_events b
-                      WHERE b.event_date >= DATE '{first}'
-                        AND b.event_date < DATE '{first}' + INTERVAL 1 MONTH)
-                TO '{str(target).replace("'", "''")}' (FORMAT parquet, COMPRESSION zstd)"""
+                      WHERE b.event_date >= {first}
+                        AND b.event_date < {first} + INTERVAL 1 MONTH)
+                TO {quote_literal(target)} (FORMAT parquet, COMPRESSION zstd)"""
         )
         written.append((target, int(rows)))
     return written
@@ -478,11 +504,5 @@ def _commit(
         ]
         if files:
             catalog.create_events_view(con, sorted(files), temp=False)
-        quarantine = store.resolve() / catalog.QUARANTINE_NAME
-        if any(quarantine.glob("*.csv")):
-            pattern = str(quarantine / "*.csv").replace("'", "''")
-            con.execute(
-                "CREATE OR REPLACE VIEW quarantine AS SELECT * FROM read_csv("
-                f"'{pattern}', header = true, all_varchar = true, filename = true)"
-            )
+        catalog.create_quarantine_view(con, store)
         con.execute("COMMIT")

@@ -24,18 +24,29 @@ In those files the text ``NA`` (written by R) also means missing.
 from __future__ import annotations
 
 import csv
-import gzip
+import io
+import re
+import sys
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from dyadscope._sql import quote_identifier, quote_literal
 from dyadscope.errors import SchemaError
+from dyadscope.events.lines import (
+    BAD_LINE_MARK,
+    COMPRESSION_ERRORS,
+    LONG_LINE_KEEP,
+    MAX_LINE_BYTES,
+    needs_sanitizing,
+    open_binary,
+    sanitize_lines,
+)
 from dyadscope.events.schema import GDELT2_COLUMNS, LAYOUTS, official_for_header
-
-#: Marks a line that was not valid UTF-8 (see :func:`_sanitize_to_utf8`).
-BAD_UTF8_MARK = "\x02"
 
 
 @dataclass(frozen=True)
@@ -58,12 +69,8 @@ LOADED_PREFIX: tuple[str, ...] = ("file_idx", "line", "raw", "layout", "pre_reas
 
 def _open_text_head(path: Path) -> str:
     """First line of ``path`` (plain, .gz or single-member .zip), decoded leniently."""
-    if path.suffix.lower() == ".gz":
-        with gzip.open(path, "rb") as fh:
-            head = fh.readline(1 << 20)
-    else:
-        with open(path, "rb") as fh:
-            head = fh.readline(1 << 20)
+    with open_binary(path) as fh:
+        head = fh.readline(1 << 20)
     return head.decode("utf-8", errors="replace").rstrip("\r\n")
 
 
@@ -111,26 +118,6 @@ def unpack(path: Path, workdir: Path) -> Path:
     return target
 
 
-def _sanitize_to_utf8(path: Path, workdir: Path) -> Path:
-    """Copy ``path`` with every invalid-UTF-8 line decoded leniently and marked.
-
-    Only used when DuckDB refuses the file for its encoding: line numbers are
-    kept, and the marked lines are later quarantined as "invalid UTF-8".
-    """
-    workdir.mkdir(parents=True, exist_ok=True)
-    target = workdir / f"{path.name}.utf8"
-    opener = gzip.open if path.suffix.lower() == ".gz" else open
-    with opener(path, "rb") as src, open(target, "w", encoding="utf-8", newline="\n") as dst:
-        for raw in src:
-            body = raw.rstrip(b"\r\n")
-            try:
-                text = body.decode("utf-8")
-            except UnicodeDecodeError:
-                text = BAD_UTF8_MARK + body.decode("utf-8", errors="replace")
-            dst.write(text.replace("\x00", "") + "\n")
-    return target
-
-
 def duckdb_reason(exc: BaseException, limit: int = 300) -> str:
     """DuckDB's error in one short line: no echo of the offending line, no option dump.
 
@@ -138,29 +125,47 @@ def duckdb_reason(exc: BaseException, limit: int = 300) -> str:
     breaks) and list every reader option; a user needs the first sentence and the
     hint that follows it.
     """
+    message = str(exc)
+    for condition, advice in _OS_CONDITIONS.items():
+        if condition in message:
+            where = _WRITING.search(message)
+            written = where.group(1) if where else getattr(exc, "filename", None)
+            target = f" ({written})" if written else ""
+            return f"{condition}{target}: {advice}"
     keep = []
-    for raw in str(exc).splitlines():
+    for raw in message.splitlines():
         line = raw.strip()
         if not line or line.startswith("Original Line:"):
             continue
-        if "=" in line and not line.endswith("."):  # "delimiter = ..." option lines
+        if _OPTION_LINE.match(line):  # the reader's option dump ("delimiter = ...")
             break
         keep.append(line)
     text = " ".join(keep) or type(exc).__name__
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _quote(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
+#: Conditions of the system (not of the input) named first in a reason, with what to do.
+_OS_CONDITIONS = {
+    "No space left on device": "the disk is full; free some space and ingest again",
+    "Disk quota exceeded": "the disk quota is used up; free some space and ingest again",
+    "Read-only file system": "the events store is on a read-only file system",
+    "Permission denied": "check the permissions of the events store and the input",
+}
+#: The file DuckDB was writing, in its I/O errors.
+_WRITING = re.compile(r'Could not write file \\?"([^"\\]+)')
+#: A line of DuckDB's option dump, e.g. ``delimiter = \t (Set By User)``; a message
+#: holding ``=`` elsewhere (a ``year=2019`` partition path) is not one.
+_OPTION_LINE = re.compile(r"^[A-Za-z_][A-Za-z_ ]*\s=\s")
 
 
 def _read_lines_sql(paths: list[Path]) -> str:
     """``read_csv`` of ``paths`` with each line as one VARCHAR, strict and unquoted."""
-    files = ", ".join(_quote(p) for p in paths)
+    files = ", ".join(quote_literal(p) for p in paths)
     return (
         f"read_csv([{files}], columns = {{'text': 'VARCHAR'}}, delim = '\\0', quote = '', "
         "escape = '', header = false, auto_detect = false, all_varchar = true, "
-        "null_padding = false, ignore_errors = false, compression = 'auto', filename = true)"
+        "null_padding = false, ignore_errors = false, compression = 'auto', filename = true, "
+        f"max_line_size = {_DUCKDB_MAX_LINE})"
     )
 
 
@@ -171,11 +176,11 @@ def _read_lines(
 
     Columns: ``file_idx``, ``line`` (1-based, per file), ``text``, ``n`` (its field
     count: tabs + 1, computed once here rather than in every layout branch) and
-    ``bad`` (the line was re-encoded from invalid UTF-8).
+    ``bad`` (the line was marked bad by :func:`sanitize_lines`, or is too long).
 
-    All files are read in one scan; if DuckDB refuses one for its encoding, the
-    files are read one by one and the offending one is re-encoded first (its bad
-    lines marked, see :func:`_sanitize_to_utf8`).
+    All files are read in one scan; if DuckDB refuses one (its encoding, a byte
+    its reader cannot handle), the files are read one by one and the offending one
+    is copied through :func:`sanitize_lines` first (its bad lines marked).
     """
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {table} "
@@ -189,12 +194,14 @@ def _read_lines(
     for idx, path in files:
         try:
             _append_lines(con, [(idx, path)], table)
-        except duckdb.InvalidInputException as exc:
-            if "unicode" not in str(exc).lower() and "utf" not in str(exc).lower():
+        except duckdb.InvalidInputException:
+            clean = sanitize_lines(path, workdir / f"clean-{idx}")
+            try:
+                _append_lines(con, [(idx, clean)], table)
+            except duckdb.InvalidInputException as exc:
                 raise SchemaError(
                     f"{path}: DuckDB could not read the file: {duckdb_reason(exc)}"
                 ) from exc
-            _append_lines(con, [(idx, _sanitize_to_utf8(path, workdir / f"utf8-{idx}"))], table)
 
 
 def _append_lines(
@@ -206,7 +213,7 @@ def _append_lines(
         f"CREATE OR REPLACE TEMP TABLE {scan} AS SELECT text, filename FROM "
         f"{_read_lines_sql([p for _, p in files])}"
     )
-    names = ", ".join(f"({idx}, {_quote(p)})" for idx, p in files)
+    names = ", ".join(f"({int(idx)}, {quote_literal(p)})" for idx, p in files)
     con.execute(
         f"""INSERT INTO {table}
         WITH ids(file_idx, filename) AS (VALUES {names}),
@@ -214,7 +221,7 @@ def _append_lines(
         firsts AS (SELECT filename, min(r) AS r0 FROM s GROUP BY filename)
         SELECT ids.file_idx, s.r - firsts.r0 + 1, s.text,
           strlen(s.text) - strlen(replace(s.text, chr(9), '')) + 1,
-          starts_with(s.text, '{BAD_UTF8_MARK}')
+          starts_with(s.text, {quote_literal(BAD_LINE_MARK)}) OR strlen(s.text) > {MAX_LINE_BYTES}
         FROM s JOIN firsts USING (filename) JOIN ids USING (filename)"""
     )
     con.execute(f"DROP TABLE {scan}")
@@ -223,14 +230,27 @@ def _append_lines(
 def _field_list(columns: tuple[str, ...], value: str) -> str:
     """Every official 2.0 column, taken from ``value`` (a format with ``{i}``) or NULL."""
     return ", ".join(
-        f'{value.format(i=columns.index(name) + 1)} AS "{name}"'
+        f"{value.format(i=columns.index(name) + 1)} AS {quote_identifier(name)}"
         if name in columns
-        else f'NULL::VARCHAR AS "{name}"'
+        else f"NULL::VARCHAR AS {quote_identifier(name)}"
         for name in GDELT2_COLUMNS
     )
 
 
-_NULL_FIELDS = ", ".join(f'NULL::VARCHAR AS "{name}"' for name in GDELT2_COLUMNS)
+_NULL_FIELDS = ", ".join(f"NULL::VARCHAR AS {quote_identifier(name)}" for name in GDELT2_COLUMNS)
+
+#: DuckDB's own line limit: above :data:`MAX_LINE_BYTES`, so lines a little over it that
+#: :func:`needs_sanitizing` lets through are still read (and then quarantined).
+_DUCKDB_MAX_LINE = 4 * MAX_LINE_BYTES
+
+_MARK = quote_literal(BAD_LINE_MARK)
+#: Reason and raw text of a line marked bad in :func:`_append_lines`.
+_BAD_REASON = f"""CASE
+    WHEN starts_with(text, {_MARK}) THEN split_part(substr(text, 2), {_MARK}, 1)
+    ELSE 'line too long: ' || strlen(text) || ' bytes (at most {MAX_LINE_BYTES})' END"""
+_BAD_RAW = f"""CASE
+    WHEN starts_with(text, {_MARK}) THEN substr(text, strpos(substr(text, 2), {_MARK}) + 2)
+    ELSE left(text, {LONG_LINE_KEEP}) || '…' END"""
 
 
 def _line_selects(
@@ -245,16 +265,17 @@ def _line_selects(
     """
     counted = f"(SELECT file_idx, line, text, n, bad FROM {lines} WHERE {where})"
     selects = [
-        f"SELECT file_idx, line, text AS raw, '{name}' AS layout, NULL::VARCHAR AS pre_reason, "
+        f"SELECT file_idx, line, text AS raw, {quote_literal(name)} AS layout, "
+        "NULL::VARCHAR AS pre_reason, "
         f"{fields} FROM (SELECT file_idx, line, text, string_split(text, chr(9)) AS f "
         f"FROM {counted} WHERE n = {count} AND NOT bad)"
         for count, name, fields in shapes
     ]
     counts = ", ".join(str(count) for count, _, _ in shapes)
     selects.append(
-        f"""SELECT file_idx, line, CASE WHEN bad THEN substr(text, 2) ELSE text END AS raw,
+        f"""SELECT file_idx, line, CASE WHEN bad THEN {_BAD_RAW} ELSE text END AS raw,
           NULL::VARCHAR AS layout,
-          CASE WHEN bad THEN 'invalid UTF-8'
+          CASE WHEN bad THEN {_BAD_REASON}
                WHEN text IS NULL OR trim(text) = '' THEN 'empty line'
                ELSE 'wrong field count: ' || n || ' ({expected})' END AS pre_reason,
           {_NULL_FIELDS}
@@ -289,7 +310,8 @@ def _load_comma(
     n = len(fmt.header)
     cols = {f"c{i}": "VARCHAR" for i in range(1, n + 1)}
     source = (
-        f"read_csv({_quote(path)}, columns = {cols!r}, delim = ',', quote = '\"', escape = '\"', "
+        f"read_csv({quote_literal(path)}, columns = {cols!r}, delim = ',', "
+        "quote = '\"', escape = '\"', "
         "header = true, auto_detect = false, all_varchar = true, null_padding = false, "
         "ignore_errors = false, compression = 'auto', nullstr = ['', 'NA'])"
     )
@@ -320,22 +342,28 @@ def _load_comma_python(
 
     assert fmt.header is not None
     n = len(fmt.header)
-    opener = gzip.open if path.suffix.lower() == ".gz" else open
     lines: list[int] = []
     raws: list[str] = []
     reasons: list[str | None] = []
     values: list[list[str | None]] = [[] for _ in GDELT2_COLUMNS]
     positions = [fmt.header.index(c) if c in fmt.header else None for c in GDELT2_COLUMNS]
-    with opener(path, "rt", encoding="utf-8", errors="replace", newline="") as fh:
+    with (
+        open_binary(path) as binary,
+        io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="") as fh,
+        _csv_field_limit(sys.maxsize),
+    ):
         reader = csv.reader(fh)
         next(reader, None)
         start = reader.line_num + 1
         for row in reader:
             lines.append(start)
             start = reader.line_num + 1
-            raws.append(",".join(row))
-            ok = len(row) == n
-            reasons.append(None if ok else f"wrong field count: {len(row)} (the header has {n})")
+            raw = ",".join(row)
+            reason = _comma_reason(row, raw, n)
+            marked = raw.startswith(BAD_LINE_MARK) or (reason or "").startswith("line too")
+            raws.append(_short_raw(raw) if marked else raw)
+            ok = reason is None
+            reasons.append(reason)
             for vals, pos in zip(values, positions, strict=True):
                 cell = row[pos] if ok and pos is not None else None
                 vals.append(None if cell in (None, "", "NA") else cell)
@@ -357,6 +385,33 @@ def _load_comma_python(
     con.unregister(f"{table}_arrow")
 
 
+@contextmanager
+def _csv_field_limit(limit: int) -> Iterator[None]:
+    """Let the csv module read fields of up to ``limit`` characters (restored after)."""
+    old = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+def _comma_reason(row: list[str], raw: str, n: int) -> str | None:
+    """Why a record of a comma derivative is quarantined, or None when it is good."""
+    if raw.startswith(BAD_LINE_MARK):
+        return raw[1:].split(BAD_LINE_MARK, 1)[0]
+    if len(raw.encode("utf-8", errors="replace")) > MAX_LINE_BYTES:
+        return f"line too long: {len(raw.encode())} bytes (at most {MAX_LINE_BYTES})"
+    if len(row) != n:
+        return f"wrong field count: {len(row)} (the header has {n})"
+    return None
+
+
+def _short_raw(raw: str) -> str:
+    if raw.startswith(BAD_LINE_MARK):
+        return raw[1:].split(BAD_LINE_MARK, 1)[-1]
+    return raw[:LONG_LINE_KEEP] + "…"
+
+
 def load_batch(
     con: duckdb.DuckDBPyConnection,
     files: list[tuple[int, Path]],
@@ -376,16 +431,20 @@ def load_batch(
     tabbed: list[tuple[int, Path, InputFormat]] = []
     for idx, path in files:
         try:
-            if not path.is_file():
+            if not path.exists():
                 raise SchemaError(f"{path}: no such file")
+            if not path.is_file():
+                raise SchemaError(f"{path}: not a regular file")
             readable = unpack(path, workdir / f"in-{idx}")
+            if needs_sanitizing(readable):
+                readable = sanitize_lines(readable, workdir / f"long-{idx}")
             fmt = detect_format(readable)
             if fmt.has_header and fmt.delimiter == ",":
                 _load_comma(con, readable, idx, f"{view}_csv{idx}", fmt)
                 selects.append(f"SELECT * FROM {view}_csv{idx}")
             else:
                 tabbed.append((idx, readable, fmt))
-        except (SchemaError, OSError) as exc:
+        except (SchemaError, OSError, csv.Error, *COMPRESSION_ERRORS) as exc:
             failed[idx] = exc if isinstance(exc, SchemaError) else SchemaError(f"{path}: {exc}")
     if tabbed:
         lines = f"{view}_lines"

@@ -21,8 +21,6 @@ from dyadscope.events.catalog import (
     manifest,
     resolve_store_dir,
 )
-from dyadscope.events.engines import get_engine
-from dyadscope.events.engines.base import SeriesQuery
 
 
 @dataclass(frozen=True)
@@ -53,7 +51,9 @@ def events_overview(
     files = committed_files(store)
     if not files:
         return None
-    series = get_engine("duckdb").series(store, SeriesQuery(a, b, freq="month"))
+    from dyadscope.events import series as dyad_series
+
+    series = dyad_series(store, a, b, freq="month")
     con = duckdb.connect()
     try:
         create_events_view(con, files, temp=True)

@@ -360,22 +360,20 @@ def synthesize(
     '20190101000000.export.CSV'
     """
     if gdelt not in (1, 2):
-        raise InputError(f"--gdelt must be 1 or 2, not {gdelt!r}")
+        raise InputError(f"gdelt must be 1 or 2, not {gdelt!r}")
     if rows < 1:
-        raise InputError(f"--rows must be a positive number of events, not {rows}")
+        raise InputError(f"rows must be a positive number of events, not {rows}")
     if rows_per_file is not None and rows_per_file < 1:
-        raise InputError(f"--rows-per-file must be positive, not {rows_per_file}")
+        raise InputError(f"rows_per_file must be positive, not {rows_per_file}")
     for option, value in (
-        ("--bad-fraction", bad_fraction),
-        ("--duplicate-fraction", duplicate_fraction),
+        ("bad_fraction", bad_fraction),
+        ("duplicate_fraction", duplicate_fraction),
     ):
         if not 0 <= value < 1:
             raise InputError(f"{option} must be in [0, 1), not {value}")
     if (start - datetime(start.year, 1, 1)).total_seconds() % _SLOT_SECONDS[gdelt]:
         every = "15 minutes" if gdelt == 2 else "day"
-        raise InputError(
-            f"--start {start:%Y-%m-%d %H:%M}: GDELT {gdelt}.0 files start every {every}"
-        )
+        raise InputError(f"start {start:%Y-%m-%d %H:%M}: GDELT {gdelt}.0 files start every {every}")
     tables = tables if tables is not None else load_tables()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -42,7 +42,7 @@ def parse_month(text: str) -> dt.date:
     """
     m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise InputError(f"--month {text!r}: expected a month as YYYY-MM, e.g. 2014-05")
+        raise InputError(f"month {text!r}: expected a month as YYYY-MM, e.g. 2014-05")
     return dt.date(int(m.group(1)), int(m.group(2)), 1)
 
 
@@ -64,7 +64,7 @@ def top_events(
     >>> top_events("store", "RUS", "CHN", "2014-05", n=5)  # doctest: +SKIP
     """
     if n < 1:
-        raise InputError(f"--n {n}: must be at least 1")
+        raise InputError(f"n {n}: must be at least 1")
     first = parse_month(month)
     files = require_files(resolve_store_dir(store_dir))
     a, b = a.upper(), b.upper()

@@ -29,6 +29,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from dyadscope._sql import quote_identifier, quote_literal
 from dyadscope.data.countries import to_iso3
 from dyadscope.events.cameo import event_table
 from dyadscope.events.parse import load_batch
@@ -107,7 +108,8 @@ def _reason_sql() -> str:
     """
     checks = ["pre_reason"]
     for name in _REQUIRED:
-        checks.append(f"CASE WHEN \"{name}\" IS NULL THEN 'missing {name}' END")
+        missing = quote_literal(f"missing {name}")
+        checks.append(f"CASE WHEN {quote_identifier(name)} IS NULL THEN {missing} END")
     checks += [
         "CASE WHEN global_event_id IS NULL "
         f"THEN 'bad GLOBALEVENTID: ' || {_show('GLOBALEVENTID')} END",
@@ -126,9 +128,10 @@ def _reason_sql() -> str:
         bad = f"{typed} IS NULL"
         if official_type(name) == "DOUBLE":
             bad = f"({bad} OR NOT isfinite({typed}))"
+        label = quote_literal(f"non-numeric {name}: ")
         checks.append(
-            f'CASE WHEN "{name}" IS NOT NULL AND {bad} '
-            f"THEN 'non-numeric {name}: ' || {_show(name)} END"
+            f"CASE WHEN {quote_identifier(name)} IS NOT NULL AND {bad} "
+            f"THEN {label} || {_show(name)} END"
         )
     checks.append(
         'CASE WHEN "DATEADDED" IS NOT NULL AND date_added IS NULL '
@@ -153,8 +156,8 @@ def _typed_sql(official: str) -> str:
             f"WHEN 8 THEN try_strptime(\"DATEADDED\", '%Y%m%d') END AS {canonical}"
         )
     if kind == "VARCHAR":
-        return f'"{official}" AS {canonical}'
-    return f'TRY_CAST("{official}" AS {kind}) AS {canonical}'
+        return f"{quote_identifier(official)} AS {canonical}"
+    return f"TRY_CAST({quote_identifier(official)} AS {kind}) AS {canonical}"
 
 
 def build_typed(
@@ -182,9 +185,7 @@ def build_typed(
         f"LEFT JOIN iso_{scheme} {target} ON {target}.code = t.{source}"
         for target, source, scheme in _ISO_SOURCES
     )
-    files = ", ".join(
-        f"({idx}, '{name.replace(chr(39), chr(39) * 2)}')" for idx, name in names.items()
-    )
+    files = ", ".join(f"({int(idx)}, {quote_literal(name)})" for idx, name in names.items())
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {out} AS
         WITH n(file_idx, source_file) AS (VALUES {files}),

@@ -1,9 +1,9 @@
 """Reading dyad series from a GDELT events store for the theory engines.
 
-The engines never parse events themselves: they ask the default event engine
-(:func:`dyadscope.events.engines.get_engine`) for the series defined once in
-:mod:`dyadscope.events.aggregate`, so the theory section and the events section
-of the brief use the same numbers.
+The engines never parse events or build the query themselves: they call the one
+library function :func:`dyadscope.events.series` (the engine is a parameter, DuckDB
+by default), whose aggregates are defined once in :mod:`dyadscope.events.aggregate`,
+so the theory section and the events section of the brief use the same numbers.
 """
 
 from __future__ import annotations
@@ -14,21 +14,24 @@ import pandas as pd
 
 from dyadscope.errors import MissingData
 
-#: The event engine the theory engines use.
+#: The event engine the theory engines use unless told otherwise.
 ENGINE = "duckdb"
 
 
 def dyad_series(
-    events_store: Path, a: str, b: str, freq: str, *, directed: bool = False
+    events_store: Path,
+    a: str,
+    b: str,
+    freq: str,
+    *,
+    directed: bool = False,
+    engine: str = ENGINE,
 ) -> pd.DataFrame:
     """The events series of ``a``–``b`` at ``freq`` (empty frame when the store has none)."""
-    from dyadscope.events.engines import SeriesQuery, get_engine
+    import dyadscope.events as ev
 
     try:
-        return get_engine(ENGINE).series(
-            Path(events_store),
-            SeriesQuery(a, b, freq=freq, directed=directed),  # type: ignore[arg-type]
-        )
+        return ev.series(Path(events_store), a, b, freq=freq, directed=directed, engine=engine)
     except MissingData:
         return pd.DataFrame()
 

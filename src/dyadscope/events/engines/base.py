@@ -57,6 +57,11 @@ class SeriesQuery:
             if not isinstance(code, str) or len(code.strip()) != 3 or not code.strip().isalpha():
                 raise InputError(f"SeriesQuery.{name}: {code!r} is not an ISO3 code (3 letters)")
             object.__setattr__(self, name, code.strip().upper())
+        if self.a == self.b:
+            raise InputError(
+                f"a dyad needs two different states; got {self.a!r} and {self.b!r} "
+                "(SeriesQuery.a and SeriesQuery.b)"
+            )
         if self.freq not in FREQS:
             raise InputError(f"SeriesQuery.freq: {self.freq!r} is not one of {', '.join(FREQS)}")
         if self.start and self.end and self.start > self.end:
@@ -76,14 +81,31 @@ class EventEngine(ABC):
     """An engine that computes dyad series from an events store folder.
 
     Subclasses set ``name`` and implement :meth:`series`; they are made available
-    through :func:`dyadscope.events.engines.register_engine`.  Options an engine
-    does not use (such as ``master`` for DuckDB) are accepted and ignored, so the
-    CLI can pass the same options whichever engine is chosen.
+    through :func:`dyadscope.events.engines.register_engine`.  ``options`` names
+    the options an engine takes; any other option is refused with an
+    :class:`~dyadscope.errors.InputError` naming it (a misspelt option must not be
+    silently ignored).
+
+    >>> class Quiet(EventEngine):
+    ...     name = "quiet"
+    ...     def series(self, store_dir, query): ...
+    >>> Quiet(threads=2)
+    Traceback (most recent call last):
+    dyadscope.errors.InputError: events engine 'quiet' takes no option 'threads' (it takes none)
     """
 
     name: ClassVar[str]
+    #: Names of the options this engine accepts.
+    accepted_options: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, **options: Any) -> None:
+        unknown = sorted(set(options) - set(self.accepted_options))
+        if unknown:
+            takes = ", ".join(repr(o) for o in self.accepted_options) or "none"
+            raise InputError(
+                f"events engine {self.name!r} takes no option "
+                f"{', '.join(repr(u) for u in unknown)} (it takes {takes})"
+            )
         self.options = options
 
     @abstractmethod

@@ -169,6 +169,7 @@ class SparkEngine(EventEngine):
     """
 
     name = "spark"
+    accepted_options = ("master", "spark_conf")
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
