@@ -38,6 +38,7 @@ import duckdb
 import httpx
 import pandas as pd
 
+from dyadscope._sql import quote_identifier
 from dyadscope.data.registry import TableSpec
 from dyadscope.data.store import Provenance, Store
 from dyadscope.data.update._base import (
@@ -213,7 +214,9 @@ def _int(value: object) -> int | None:
 
 def _key_diff(old: pd.DataFrame, new: pd.DataFrame, key: Sequence[str]) -> tuple[int, int]:
     """Keys only in ``new`` (added) and only in ``old`` (removed), counted in DuckDB."""
-    cols = ", ".join(f'CAST("{k}" AS VARCHAR) AS "{k}"' for k in key)
+    cols = ", ".join(
+        f"CAST({quote_identifier(k)} AS VARCHAR) AS {quote_identifier(k)}" for k in key
+    )
     scratch = duckdb.connect()
     try:
         scratch.register("old_t", old)

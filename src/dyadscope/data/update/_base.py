@@ -28,6 +28,7 @@ import httpx
 import pandas as pd
 
 from dyadscope import __version__
+from dyadscope._sql import quote_identifier
 from dyadscope.data.registry import TableSpec
 from dyadscope.data.validate import check_keys, check_years
 from dyadscope.errors import FetchError, SchemaError
@@ -261,7 +262,10 @@ def check_frame(frame: pd.DataFrame, spec: TableSpec, origin: str) -> pd.DataFra
     scratch = duckdb.connect()
     try:
         scratch.register("incoming", frame[list(spec.columns)])
-        casts = ", ".join(f'CAST("{c}" AS {t}) AS "{c}"' for c, t in spec.columns.items())
+        casts = ", ".join(
+            f"CAST({quote_identifier(c)} AS {t}) AS {quote_identifier(c)}"
+            for c, t in spec.columns.items()
+        )
         try:
             return scratch.execute(f"SELECT {casts} FROM incoming").df()
         except duckdb.Error as exc:
