@@ -72,19 +72,10 @@ def load(
     store: Path | None = STORE_OPT,
 ) -> None:
     """Check a file and load it into the store; on any error the store is left unchanged."""
-    from dyadscope.data.registry import load_file
-    from dyadscope.data.store import Store
+    from dyadscope.data.store import load_into
 
     target = _store_path(store)
-    new_store = not target.exists()
-    try:
-        with Store(target) as db:
-            prov = load_file(dataset, file, db)
-    except BaseException:
-        if new_store:  # a failed first load leaves no empty store behind
-            for leftover in (target, target.with_name(target.name + ".wal")):
-                leftover.unlink(missing_ok=True)
-        raise
+    prov = load_into(dataset, file, target)
     years = f", {prov.first_year}–{prov.last_year}" if prov.first_year is not None else ""
     console.print(
         Text(f"loaded {prov.dataset} into table {prov.table}: {prov.rows} rows{years} ({target})")
