@@ -98,3 +98,88 @@ def test_failed_load_never_deletes_an_existing_store(tmp_path: Path) -> None:
         load_into("nmc", bad, target)
     with open_for_writing(target) as db:
         assert len(db.table("nmc")) == 2
+
+
+# --- 2. rows with missing fields ------------------------------------------------------
+
+
+def _nmc_rows(store_path: Path) -> int:
+    with duckdb.connect(str(store_path), read_only=True) as con:
+        return con.execute("SELECT count(*) FROM nmc").fetchone()[0]  # type: ignore[index]
+
+
+def test_file_cut_mid_row_is_rejected_naming_the_line(tmp_path: Path, shared_data: Path) -> None:
+    """Probe: ``head -c 505388 cow_nmc_v7.csv`` replaced the 17,121-row table with 8,619 rows.
+
+    The cut leaves line 8620 as ``366,2022,812000.0,7.0,0.0,3012.0,1`` (7 of 9 fields).
+    """
+    full = shared_data / "cow" / "cow_nmc_v7.csv"
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(full.read_bytes()[:505388])
+    target = tmp_path / "s.duckdb"
+    assert load_into("nmc", full, target).rows == 17121  # MANIFEST: NMC v7 has 17,121 rows
+    with pytest.raises(
+        SchemaError, match=r"cut\.csv: data row 8619 \(line 8620\) has 7 field\(s\).*'upop'"
+    ):
+        load_into("nmc", cut, target)
+    assert _nmc_rows(target) == 17121
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("710,2010,1,2,3,4,5", r"data row 2 \(line 3\) has 7 field\(s\).*cut short"),
+        ("710,2010,1,2,3,4,5,6,0.2,9", r"data row 2 \(line 3\) has 10 field\(s\).*too long"),
+    ],
+)
+def test_short_or_long_row_in_the_middle_is_rejected(
+    row: str, message: str, tmp_path: Path
+) -> None:
+    """Probe: a short row in the middle was accepted with NULLs (a long one was rejected)."""
+    path = tmp_path / "mid.csv"
+    path.write_text(HEADER + "365,2010,1,2,3,4,5,6,0.04\n" + row + "\n2,2010,1,2,3,4,5,6,0.1\n")
+    with pytest.raises(SchemaError, match=r"mid\.csv: " + message):
+        load_file("nmc", path, Store())
+
+
+# --- 3. bounded reading ------------------------------------------------------------------
+
+
+def test_gzip_bomb_is_refused_early(tmp_path: Path) -> None:
+    """A .gz expanding far beyond any real CSV is refused once it passes the ratio."""
+    import gzip
+
+    bomb = tmp_path / "bomb.csv.gz"
+    filler = b"0" * (1 << 20)
+    with gzip.open(bomb, "wb", compresslevel=9) as fh:
+        fh.write(HEADER.encode())
+        for _ in range(64):  # 64 MiB of zeros compress to about 64 KiB
+            fh.write(filler)
+    with pytest.raises(SchemaError, match=r"bomb\.csv\.gz: the gzip data expands more than 100"):
+        load_file("nmc", bomb, Store())
+
+
+def test_size_limit_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dyadscope.data.validate as validate
+
+    path = tmp_path / "big.csv"
+    path.write_text(GOOD * 10)
+    monkeypatch.setattr(validate, "MAX_DATA_BYTES", 100)
+    with pytest.raises(SchemaError, match=r"big\.csv: larger than 100 bytes uncompressed"):
+        load_file("nmc", path, Store())
+
+
+def test_reading_streams_in_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a tiny block, a file spanning many blocks loads whole, rows numbered across them."""
+    import dyadscope.data.validate as validate
+
+    monkeypatch.setattr(validate, "CHUNK_BYTES", 64)
+    rows = "".join(f"365,{1900 + i},1,2,3,4,5,6,0.04\n" for i in range(200))
+    path = tmp_path / "many.csv"
+    path.write_text(HEADER + rows + "365,2100,1,2,x,4,5,6,0.04\n")
+    with pytest.raises(SchemaError, match=r"data row 201 \(line 202\), column 'irst': 'x'"):
+        load_file("nmc", path, Store())
+    path.write_text(HEADER + rows)
+    store = Store()
+    load_file("nmc", path, store)
+    assert store.table("nmc")["year"].tolist() == list(range(1900, 2100))
