@@ -183,3 +183,85 @@ def test_reading_streams_in_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     store = Store()
     load_file("nmc", path, store)
     assert store.table("nmc")["year"].tolist() == list(range(1900, 2100))
+
+
+# --- 5. disk full or read-only store -----------------------------------------------------
+
+
+def _mount(args: list[str]) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs root to mount a small tmpfs or a read-only bind mount")
+    done = subprocess.run(["mount", *args], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        pytest.skip(f"mount failed here: {done.stderr.strip()}")
+
+
+@pytest.fixture()
+def small_disk(tmp_path: Path):
+    """A 1200 KiB tmpfs: room for a store of two rows (1036 KiB), not the NMC table (1292 KiB)."""
+    mnt = tmp_path / "disk"
+    mnt.mkdir()
+    _mount(["-t", "tmpfs", "-o", "size=1200k", "tmpfs", str(mnt)])
+    yield mnt
+    subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+@pytest.fixture()
+def read_only_dir(tmp_path: Path):
+    """``(src, ro)``: ``ro`` shows ``src`` through a read-only bind mount."""
+    src, ro = tmp_path / "src", tmp_path / "ro"
+    src.mkdir()
+    ro.mkdir()
+    _mount(["--bind", str(src), str(ro)])
+    done = subprocess.run(
+        ["mount", "-o", "remount,bind,ro", str(ro)], capture_output=True, check=False
+    )
+    if done.returncode != 0:
+        subprocess.run(["umount", "-l", str(ro)], check=False)
+        pytest.skip("read-only remount failed here")
+    yield src, ro
+    subprocess.run(["umount", "-l", str(ro)], check=False)
+
+
+def test_disk_full_is_a_clear_error_and_keeps_the_store(
+    small_disk: Path, tmp_path: Path, shared_data: Path
+) -> None:
+    """Probe: a full disk during ``data load`` ended in a DuckDB traceback."""
+    good = tmp_path / "good.csv"
+    good.write_text(GOOD)
+    target = small_disk / "s.duckdb"
+    load_into("nmc", good, target)
+    nmc = shared_data / "cow" / "cow_nmc_v7.csv"
+    with pytest.raises(StoreError, match=r"s\.duckdb: No space left on device"):
+        load_into("nmc", nmc, target)
+    assert _nmc_rows(target) == 2
+    fresh = small_disk / "fresh.duckdb"
+    with pytest.raises(StoreError, match=r"fresh\.duckdb: No space left on device"):
+        load_into("nmc", nmc, fresh)
+    assert not fresh.exists()
+    assert not [p.name for p in small_disk.iterdir() if ".new" in p.name]  # no temporary store
+
+
+def test_read_only_store_is_a_clear_error(read_only_dir: tuple[Path, Path]) -> None:
+    src, ro = read_only_dir
+    good = src / "good.csv"
+    good.write_text(GOOD)
+    load_into("nmc", good, src / "s.duckdb")
+    for name in ("s.duckdb", "new.duckdb", "sub/new.duckdb"):
+        with pytest.raises(StoreError, match=r"Read-only file system"):
+            load_into("nmc", good, ro / name)
+    assert _nmc_rows(src / "s.duckdb") == 2
+
+
+def test_cli_disk_full_has_no_traceback(small_disk: Path, shared_data: Path) -> None:
+    from typer.testing import CliRunner
+
+    from dyadscope.cli import app
+
+    nmc = shared_data / "cow" / "cow_nmc_v7.csv"
+    args = ["data", "load", "nmc", "--file", str(nmc), "--store", str(small_disk / "c.duckdb")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1
+    assert "No space left on device" in result.output
+    assert "Traceback" not in result.output
+    assert not isinstance(result.exception, duckdb.Error)

@@ -257,9 +257,21 @@ def _unlink_store_files(path: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
+#: What DuckDB raises when it cannot write a file (disk full, read-only, I/O error).
+_WRITE_ERRORS = (
+    OSError,
+    duckdb.IOException,
+    duckdb.TransactionException,
+    duckdb.FatalException,
+)
+
+
 def _store_failure(path: Path, exc: BaseException) -> StoreError:
     """A StoreError naming ``path`` for an OS or DuckDB I/O failure while writing it."""
-    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        reason = exc.strerror
+    else:  # DuckDB: 'Failed to commit: Could not write file "<temp>": No space left on device'
+        reason = str(exc).rsplit(": ", 1)[-1]
     return StoreError(
         f"cannot write store {path}: {reason}. The store is unchanged; free disk space or "
         "choose a writable location, then load again"
@@ -305,11 +317,21 @@ def open_for_writing(
         lock.release()
 
 
+def _checkpoint(db: Store) -> None:
+    """Write the log into the database file now, so that a full disk raises here.
+
+    DuckDB also checkpoints on close, but there a failure is silent (a full disk then
+    loses the load); an explicit ``CHECKPOINT`` raises instead and keeps the log.
+    """
+    db.con.execute("CHECKPOINT")
+
+
 def _write_existing(path: Path) -> Iterator[Store]:
     try:
         with Store(path) as db:
             yield db
-    except (OSError, duckdb.IOException) as exc:
+            _checkpoint(db)
+    except _WRITE_ERRORS as exc:
         raise _store_failure(path, exc) from None
 
 
@@ -319,8 +341,9 @@ def _write_new(path: Path) -> Iterator[Store]:
     try:
         with Store(temp) as db:
             yield db
+            _checkpoint(db)
         os.replace(temp, path)
-    except (OSError, duckdb.IOException) as exc:
+    except _WRITE_ERRORS as exc:
         raise _store_failure(path, exc) from None
     finally:
         _unlink_store_files(temp)
