@@ -6,18 +6,25 @@ fix guarantees; each failed before its fix.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import duckdb
 import pytest
 from filelock import FileLock
 
+from dyadscope.data.fetch import download, fetch_dataset
 from dyadscope.data.registry import load_file
 from dyadscope.data.store import Store, load_into, open_for_writing
-from dyadscope.errors import SchemaError, StoreError
+from dyadscope.errors import ChecksumMismatch, FetchError, InputError, SchemaError, StoreError
 
 HEADER = "ccode,year,milex,milper,irst,pec,tpop,upop,cinc\n"
 GOOD = HEADER + "365,2010,1,2,3,4,5,6,0.04\n710,2010,1,2,3,4,5,6,0.2\n"
@@ -265,3 +272,133 @@ def test_cli_disk_full_has_no_traceback(small_disk: Path, shared_data: Path) -> 
     assert "No space left on device" in result.output
     assert "Traceback" not in result.output
     assert not isinstance(result.exception, duckdb.Error)
+
+
+# --- 4. data fetch -------------------------------------------------------------------------
+
+DATA = b"ccode,year\n" + b"".join(b"365,%d\n" % y for y in range(1816, 2000))
+
+
+class _Probe(BaseHTTPRequestHandler):
+    """One scripted answer per test (``mode``), like the servers the probe met."""
+
+    mode: ClassVar[str] = "ok"
+    requests: ClassVar[list[dict[str, str | None]]] = []
+
+    def log_message(self, *args: object) -> None:
+        """Quiet."""
+
+    def do_GET(self) -> None:
+        self.requests.append({"range": self.headers.get("Range")})
+        mode = self.mode
+        if mode == "html":
+            body = b"<html><body>Please log in</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        elif mode == "html_as_csv":
+            body = b"\n  <!DOCTYPE html><title>404</title>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/csv")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        elif mode == "no_length_cut":  # HTTP/1.0: the body ends when the server closes
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(DATA[: len(DATA) // 2])
+        elif mode == "trickle":
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(DATA)))
+            self.end_headers()
+            try:
+                for byte in DATA:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.3)
+            except OSError:
+                pass
+        else:  # no validator: a resume cannot be checked
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(DATA)))
+            self.end_headers()
+            self.wfile.write(DATA)
+
+
+@pytest.fixture()
+def probe_server() -> Iterator[str]:
+    _Probe.mode, _Probe.requests = "ok", []
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Probe)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/nmc.csv"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+
+
+def test_fetch_refuses_a_body_cut_without_content_length(probe_server: str, tmp_path: Path) -> None:
+    _Probe.mode = "no_length_cut"
+    with pytest.raises(FetchError, match="no Content-Length") as info:
+        download(probe_server, tmp_path, progress=False, backoff=0)
+    assert ".part" not in str(info.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("mode", ["html", "html_as_csv"])
+def test_fetch_refuses_html_pages(mode: str, probe_server: str, tmp_path: Path) -> None:
+    _Probe.mode = mode
+    with pytest.raises(FetchError, match="sent an HTML page"):
+        download(probe_server, tmp_path, progress=False, backoff=0)
+    assert list(tmp_path.iterdir()) == []
+    assert len(_Probe.requests) == 1  # not retried
+
+
+def test_fetch_never_splices_a_stale_part(probe_server: str, tmp_path: Path) -> None:
+    """Probe: a ``.part`` of another file was resumed, giving a splice of two files."""
+    (tmp_path / "nmc.csv.part").write_bytes(b"<another file's first bytes>")
+    path = download(probe_server, tmp_path, progress=False)
+    assert path.read_bytes() == DATA
+    assert _Probe.requests == [{"range": None}]
+
+
+def test_fetch_has_an_overall_deadline(probe_server: str, tmp_path: Path) -> None:
+    """Probe: a server sending one byte every few seconds held the download forever."""
+    _Probe.mode = "trickle"
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"did not finish within 1 s") as info:
+        download(probe_server, tmp_path, progress=False, deadline=1.0)
+    assert time.monotonic() - started < 5
+    assert ".part" not in str(info.value)  # no validator: nothing resumable is kept
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://example.org/nmc.csv", "file:///etc/passwd", "javascript:alert(1)", "nmc.csv"]
+)
+def test_fetch_rejects_unsupported_schemes_at_once(url: str, tmp_path: Path) -> None:
+    started = time.monotonic()
+    with pytest.raises(InputError, match="only http and https"):
+        fetch_dataset("nmc", tmp_path, url=url, progress=False)
+    assert time.monotonic() - started < 1  # refused, not retried five times
+
+
+def test_fetch_verifies_the_published_checksum(
+    probe_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Probe: no adapter's checksum was ever checked; a provider's published one now is."""
+    from dyadscope.data.adapters.nmc import NMC
+
+    monkeypatch.setattr(NMC, "fetch_url", probe_server)
+    monkeypatch.setattr(NMC, "fetch_sha256", "0" * 64)
+    with pytest.raises(ChecksumMismatch, match="sha256"):
+        fetch_dataset("nmc", tmp_path, progress=False)
+    monkeypatch.setattr(NMC, "fetch_sha256", hashlib.sha256(DATA).hexdigest())
+    assert fetch_dataset("nmc", tmp_path, progress=False).read_bytes() == DATA
+    with pytest.raises(ChecksumMismatch):  # an explicit checksum also holds for --url
+        fetch_dataset("nmc", tmp_path / "b", url=probe_server, sha256="1" * 64, progress=False)
