@@ -99,3 +99,18 @@ def test_random_field_counts(tmp_path: Path, widths: list[int], blank_every: int
     else:
         assert isinstance(outcome, DyadscopeError)
         assert f"(line {first_bad}) has" in str(outcome), str(outcome)
+
+
+@settings(FUZZ, max_examples=15)
+@given(fraction=st.floats(min_value=0.0, max_value=0.999))
+def test_random_gzip_truncation(tmp_path: Path, nmc_lines: list[str], fraction: float) -> None:
+    """A cut .gz is always refused as truncated: its stream cannot end cleanly."""
+    import gzip
+
+    data = gzip.compress(("\n".join(nmc_lines) + "\n").encode())
+    path = tmp_path / "cut.csv.gz"
+    path.write_bytes(data[: int(len(data) * fraction)])
+    outcome = _load(path)
+    assert isinstance(outcome, DyadscopeError)
+    message = str(outcome)  # a cut inside the 2-byte magic leaves no gzip header at all
+    assert "truncated or corrupt" in message or "no gzip header" in message, message
