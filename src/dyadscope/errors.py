@@ -56,3 +56,7 @@ class FetchError(DyadscopeError):
 
 class MissingData(DyadscopeError):
     """The data needed for a result is not in the store."""
+
+
+class StoreError(DyadscopeError):
+    """A store file cannot be locked, created or written (busy, read-only, disk full)."""

@@ -19,10 +19,12 @@ PAYLOAD = bytes(range(256)) * 400  # 102,400 bytes
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """Serves PAYLOAD with Range support; ``plan`` scripts failures for the next requests."""
+    """Serves PAYLOAD with Range/If-Range support; ``plan`` scripts the next requests."""
 
     plan: ClassVar[list[str]] = []
     seen_ranges: ClassVar[list[str | None]] = []
+    seen_if_range: ClassVar[list[str | None]] = []
+    etag: ClassVar[str] = '"v1"'
 
     def log_message(self, *args: object) -> None:
         """Keep test output quiet."""
@@ -31,6 +33,9 @@ class _Handler(BaseHTTPRequestHandler):
         step = self.plan.pop(0) if self.plan else "ok"
         rng = self.headers.get("Range")
         self.seen_ranges.append(rng)
+        self.seen_if_range.append(self.headers.get("If-Range"))
+        if rng and self.headers.get("If-Range") != self.etag:
+            rng = None  # the file changed since the part was fetched: send it whole
         if step == "500":
             self.send_error(500)
             return
@@ -40,6 +45,7 @@ class _Handler(BaseHTTPRequestHandler):
         start = int(rng.removeprefix("bytes=").rstrip("-")) if rng else 0
         body = PAYLOAD[start:]
         self.send_response(206 if rng else 200)
+        self.send_header("ETag", self.etag)
         self.send_header("Content-Length", str(len(body)))
         if rng:
             self.send_header("Content-Range", f"bytes {start}-{len(PAYLOAD) - 1}/{len(PAYLOAD)}")
@@ -57,6 +63,8 @@ class _Handler(BaseHTTPRequestHandler):
 def server() -> Iterator[str]:
     _Handler.plan = []
     _Handler.seen_ranges = []
+    _Handler.seen_if_range = []
+    _Handler.etag = '"v1"'
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     thread = threading.Thread(
         target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -87,12 +95,34 @@ def test_resume_after_dropped_connection(server: str, tmp_path: Path) -> None:
     assert path.read_bytes() == PAYLOAD
     assert _Handler.seen_ranges[0] is None
     assert _Handler.seen_ranges[1] == f"bytes={len(PAYLOAD) // 3}-"
+    assert _Handler.seen_if_range[1] == '"v1"'
 
 
-def test_resume_from_existing_part_file(server: str, tmp_path: Path) -> None:
-    (tmp_path / "out.bin.part").write_bytes(PAYLOAD[:1000])
+def test_resume_from_part_file_of_an_earlier_run(server: str, tmp_path: Path) -> None:
+    _Handler.plan = ["drop"]
+    with pytest.raises(FetchError, match=r"out\.bin\.part is kept"):
+        download(server, tmp_path / "out.bin", retries=0, progress=False)
     download(server, tmp_path / "out.bin", sha256=SHA, progress=False)
-    assert _Handler.seen_ranges == ["bytes=1000-"]
+    assert _Handler.seen_ranges == [None, f"bytes={len(PAYLOAD) // 3}-"]
+    assert (tmp_path / "out.bin").read_bytes() == PAYLOAD
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.bin"]
+
+
+def test_changed_file_is_fetched_whole_not_spliced(server: str, tmp_path: Path) -> None:
+    _Handler.plan = ["drop"]
+    with pytest.raises(FetchError):
+        download(server, tmp_path / "out.bin", retries=0, progress=False)
+    _Handler.etag = '"v2"'  # the upstream file was replaced meanwhile
+    download(server, tmp_path / "out.bin", sha256=SHA, progress=False)
+    assert _Handler.seen_if_range[1] == '"v1"'
+    assert (tmp_path / "out.bin").read_bytes() == PAYLOAD
+
+
+def test_part_file_without_validator_is_not_resumed(server: str, tmp_path: Path) -> None:
+    """A stale .part (of another file, say) is discarded: no Range without If-Range."""
+    (tmp_path / "out.bin.part").write_bytes(b"x" * 1000)
+    download(server, tmp_path / "out.bin", sha256=SHA, progress=False)
+    assert _Handler.seen_ranges == [None]
     assert (tmp_path / "out.bin").read_bytes() == PAYLOAD
 
 

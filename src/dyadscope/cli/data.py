@@ -56,11 +56,23 @@ def fetch(
     dataset: str = typer.Argument(..., help="Dataset name, as in 'dyadscope data list'."),
     dest: Path = typer.Option(Path("."), "--dest", help="Folder to download into."),
     url: str | None = typer.Option(None, "--url", help="Download from this URL instead."),
+    sha256: str | None = typer.Option(
+        None, "--sha256", help="Expected SHA-256 of the file (default: the published one, if any)."
+    ),
+    deadline: float | None = typer.Option(
+        None, "--deadline", min=1.0, help="Give up after this many seconds in all (default 3600)."
+    ),
 ) -> None:
-    """Download a dataset's full upstream file (resumable, retried, checksum-verified)."""
-    from dyadscope.data.fetch import fetch_dataset
+    """Download a dataset's full upstream file (resumable, retried, verified).
 
-    path = fetch_dataset(dataset, dest, url=url)
+    The file is checked against the provider's published checksum when there is one
+    (or --sha256) and always against the length the server announces; HTML pages are
+    refused.
+    """
+    from dyadscope.data.fetch import DOWNLOAD_DEADLINE, fetch_dataset
+
+    limit = DOWNLOAD_DEADLINE if deadline is None else deadline
+    path = fetch_dataset(dataset, dest, url=url, sha256=sha256, deadline=limit)
     console.print(Text(f"downloaded {dataset} to {path}"))
 
 
@@ -72,19 +84,10 @@ def load(
     store: Path | None = STORE_OPT,
 ) -> None:
     """Check a file and load it into the store; on any error the store is left unchanged."""
-    from dyadscope.data.registry import load_file
-    from dyadscope.data.store import Store
+    from dyadscope.data.store import load_into
 
     target = _store_path(store)
-    new_store = not target.exists()
-    try:
-        with Store(target) as db:
-            prov = load_file(dataset, file, db)
-    except BaseException:
-        if new_store:  # a failed first load leaves no empty store behind
-            for leftover in (target, target.with_name(target.name + ".wal")):
-                leftover.unlink(missing_ok=True)
-        raise
+    prov = load_into(dataset, file, target)
     years = f", {prov.first_year}–{prov.last_year}" if prov.first_year is not None else ""
     console.print(
         Text(f"loaded {prov.dataset} into table {prov.table}: {prov.rows} rows{years} ({target})")

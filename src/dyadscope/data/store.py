@@ -4,6 +4,13 @@ Every number dyadscope shows comes from a table in a :class:`Store`, and every t
 has a row in ``_provenance`` saying which dataset, file (SHA-256), version and years
 it came from and when it was loaded.  A load is one transaction: if any check or
 write fails, the store, provenance included, is exactly as it was before.
+
+Writing to a store file goes through :func:`open_for_writing` (and :func:`load_into`,
+which every ``data load`` uses): it holds a lock file beside the store so two loads
+take turns instead of fighting over DuckDB's own lock, and a store that did not exist
+is built under a temporary name and renamed into place only when the load succeeds.
+A run therefore never deletes a store it did not create, and a failed first load
+leaves no half-made file behind.
 """
 
 from __future__ import annotations
@@ -19,17 +26,24 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import platformdirs
+from filelock import FileLock, Timeout
 
 from dyadscope._sql import quote_identifier
-from dyadscope.errors import InputError, MissingData
+from dyadscope.errors import InputError, MissingData, StoreError
 
 __all__ = [
     "PROVENANCE_COLUMNS",
+    "STORE_LOCK_TIMEOUT",
     "Provenance",
     "Store",
     "default_store_path",
+    "load_into",
+    "open_for_writing",
     "vendored_store",
 ]
+
+#: Seconds a load waits for another process writing to the same store before giving up.
+STORE_LOCK_TIMEOUT = 600.0
 
 PROVENANCE_COLUMNS = (
     "dataset",
@@ -112,14 +126,18 @@ class Store:
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
         if self.path is not None and not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _make_folder(self.path)
         target = str(self.path) if self.path is not None else ":memory:"
         try:
             self.con: duckdb.DuckDBPyConnection = duckdb.connect(target, read_only=read_only)
         except duckdb.Error as exc:
             raise InputError(f"cannot open store {target}: {exc}") from exc
         if not read_only:
-            self.con.execute(_PROVENANCE_DDL)
+            try:
+                self.con.execute(_PROVENANCE_DDL)
+            except duckdb.Error as exc:
+                self.con.close()
+                raise StoreError(f"cannot write to store {target}: {exc}") from None
 
     def __repr__(self) -> str:
         return f"Store({str(self.path) if self.path else ':memory:'!r})"
@@ -220,6 +238,139 @@ class Store:
             [str(path)],
         )
         self._record(provenance)
+
+
+def _make_folder(path: Path) -> None:
+    """Create the folder of a store file; a clear error when that is impossible."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the folder {path.parent} for store {path} ({exc.strerror}); "
+            "choose a store path in a writable folder"
+        ) from None
+
+
+def _unlink_store_files(path: Path) -> None:
+    """Remove a DuckDB file and its write-ahead log, ignoring what is already gone."""
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        with contextlib.suppress(OSError):
+            leftover.unlink(missing_ok=True)
+
+
+#: What DuckDB raises when it cannot write a file (disk full, read-only, I/O error).
+_WRITE_ERRORS = (
+    OSError,
+    duckdb.IOException,
+    duckdb.TransactionException,
+    duckdb.FatalException,
+)
+
+
+def _store_failure(path: Path, exc: BaseException) -> StoreError:
+    """A StoreError naming ``path`` for an OS or DuckDB I/O failure while writing it."""
+    if isinstance(exc, OSError) and exc.strerror:
+        reason = exc.strerror
+    else:  # DuckDB: 'Failed to commit: Could not write file "<temp>": No space left on device'
+        reason = str(exc).rsplit(": ", 1)[-1]
+    return StoreError(
+        f"cannot write store {path}: {reason}. The store is unchanged; free disk space or "
+        "choose a writable location, then load again"
+    )
+
+
+@contextlib.contextmanager
+def open_for_writing(
+    path: str | Path, *, lock_timeout: float = STORE_LOCK_TIMEOUT
+) -> Iterator[Store]:
+    """A :class:`Store` on the file ``path`` for one load, safe against concurrent loads.
+
+    A lock file ``<path>.lock`` is held for the whole block (a second writer waits up to
+    ``lock_timeout`` seconds, then gets :class:`~dyadscope.errors.StoreError`); the
+    empty lock file stays beside the store, since removing it could let two writers in.  If
+    ``path`` does not exist, the store is built as a temporary file beside it and renamed
+    to ``path`` only when the block ends without an error; on an error the temporary
+    file is removed, so nothing is left behind and no existing store is ever deleted.
+    Disk-full and read-only failures become :class:`~dyadscope.errors.StoreError`
+    naming ``path``.
+
+    >>> with open_for_writing("my.duckdb") as db:  # doctest: +SKIP
+    ...     load_file("nmc", "nmc.csv", db)
+    """
+    path = Path(path)
+    _make_folder(path)
+    lock = FileLock(str(path.with_name(path.name + ".lock")), timeout=lock_timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise StoreError(
+            f"store {path} is busy: another process has been writing to it for more than "
+            f"{lock_timeout:g} s; wait for it to finish (or raise lock_timeout) and retry"
+        ) from None
+    except OSError as exc:
+        raise _store_failure(path, exc) from None
+    try:
+        if path.exists():
+            yield from _write_existing(path)
+        else:
+            yield from _write_new(path)
+    finally:
+        lock.release()
+
+
+def _checkpoint(db: Store) -> None:
+    """Write the log into the database file now, so that a full disk raises here.
+
+    DuckDB also checkpoints on close, but there a failure is silent (a full disk then
+    loses the load); an explicit ``CHECKPOINT`` raises instead and keeps the log.
+    """
+    db.con.execute("CHECKPOINT")
+
+
+def _write_existing(path: Path) -> Iterator[Store]:
+    try:
+        with Store(path) as db:
+            yield db
+            _checkpoint(db)
+    except _WRITE_ERRORS as exc:
+        raise _store_failure(path, exc) from None
+
+
+def _write_new(path: Path) -> Iterator[Store]:
+    temp = path.with_name(f".{path.name}.{os.getpid()}.new")
+    _unlink_store_files(temp)
+    try:
+        with Store(temp) as db:
+            yield db
+            _checkpoint(db)
+        os.replace(temp, path)
+    except _WRITE_ERRORS as exc:
+        raise _store_failure(path, exc) from None
+    finally:
+        _unlink_store_files(temp)
+
+
+def load_into(
+    dataset: str,
+    file: str | Path,
+    path: str | Path | None = None,
+    *,
+    lock_timeout: float = STORE_LOCK_TIMEOUT,
+) -> Provenance:
+    """Load ``file`` for ``dataset`` into the store file ``path`` (None: the default store).
+
+    All or nothing: the table and its provenance are replaced in one transaction, a
+    store that did not exist is only created when the load succeeds, and concurrent
+    loads into the same file take turns (see :func:`open_for_writing`).
+
+    >>> load_into("nmc", "NMC-60-abridged.csv", "my.duckdb").rows  # doctest: +SKIP
+    17121
+    """
+    from dyadscope.data.registry import load_file
+
+    target = Path(path) if path is not None else default_store_path()
+    with open_for_writing(target, lock_timeout=lock_timeout) as db:
+        return load_file(dataset, file, db)
 
 
 def vendored_store() -> Store:

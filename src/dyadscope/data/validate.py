@@ -9,20 +9,27 @@ user would open in an editor.  Everything raises
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import IO, Literal
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from dyadscope.data.countries import Scheme, is_known, to_iso3
 from dyadscope.errors import SchemaError
 
 __all__ = [
+    "CHUNK_BYTES",
+    "MAX_DATA_BYTES",
+    "MAX_GZIP_RATIO",
     "ROW",
     "Kind",
     "check_codes",
@@ -38,45 +45,209 @@ _GZIP_MAGIC = b"\x1f\x8b"
 #: COW's "missing" codes; they become NULL on load, never a number.
 COW_MISSING = (-9, -8, -77, -88, -99)
 
+#: Largest uncompressed size of a data file, in bytes (4 GiB).  A bigger file is refused
+#: before it is read (plain files) or as soon as its decompressed size passes the limit.
+MAX_DATA_BYTES = 4 * 1024**3
+#: Largest ratio of decompressed to compressed size of a ``.gz`` data file.  Real CSV
+#: files compress 5–20 times; a ratio above this is a decompression bomb and is refused
+#: once the output passes :data:`_RATIO_FLOOR` bytes (small files may compress better).
+MAX_GZIP_RATIO = 100
+_RATIO_FLOOR = 16 * 1024**2
+#: Bytes of text parsed at a time: reading holds one block of raw text, plus the typed
+#: columns kept so far, never the whole file as text.
+CHUNK_BYTES = 4 * 1024**2
+#: Longest header (or preamble) line read while looking for the header.
+_MAX_HEADER_LINE = 1024**2
 
-def open_text(path: Path) -> str:
-    """The whole file as text, gunzipped if it is gzip; clear errors for bad files."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SchemaError(f"{path}: file not found") from None
-    except OSError as exc:
-        raise SchemaError(f"{path}: cannot read file ({exc.strerror})") from None
-    if raw[:2] == _GZIP_MAGIC:
+
+class _LimitedReader(io.RawIOBase):
+    """A binary stream of the file's (gunzipped) bytes that enforces the size limits.
+
+    Read errors become :class:`SchemaError` naming the file, so whoever consumes the
+    stream (pyarrow, the csv module) can only fail with a clear message.
+    """
+
+    def __init__(self, path: Path, max_bytes: int, max_ratio: float) -> None:
+        self.path, self.max_bytes, self.max_ratio = path, max_bytes, max_ratio
+        self.count = 0
         try:
-            raw = gzip.decompress(raw)
+            size = path.stat().st_size
+            raw = open(path, "rb")  # noqa: SIM115  (closed in close())
+        except FileNotFoundError:
+            raise SchemaError(f"{path}: file not found") from None
+        except OSError as exc:
+            raise SchemaError(f"{path}: cannot read file ({exc.strerror})") from None
+        self.compressed = size
+        try:
+            magic = raw.read(2)
+            raw.seek(0)
+        except OSError as exc:
+            raw.close()
+            raise SchemaError(f"{path}: cannot read file ({exc.strerror})") from None
+        self.gzipped = magic == _GZIP_MAGIC
+        if not self.gzipped and path.suffix == ".gz":
+            raw.close()
+            raise SchemaError(f"{path}: named .gz but is not gzip data (no gzip header)")
+        if not self.gzipped and size > max_bytes:
+            raw.close()
+            raise SchemaError(self._too_big())
+        self._raw = raw
+        self._src: IO[bytes] = gzip.GzipFile(fileobj=raw, mode="rb") if self.gzipped else raw
+
+    def _too_big(self) -> str:
+        return (
+            f"{self.path}: larger than {self.max_bytes} bytes uncompressed, the limit for a "
+            "data file (max_bytes / validate.MAX_DATA_BYTES); split the file or raise the limit"
+        )
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        try:
+            data = self._src.read(len(buffer))
         except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
             raise SchemaError(
-                f"{path}: the gzip data is truncated or corrupt ({exc}); "
+                f"{self.path}: the gzip data is truncated or corrupt ({exc}); "
                 "download the file again (dyadscope data fetch) and retry"
             ) from None
-    elif path.suffix == ".gz":
-        raise SchemaError(f"{path}: named .gz but is not gzip data (no gzip header)")
+        except OSError as exc:
+            raise SchemaError(f"{self.path}: cannot read file ({exc.strerror})") from None
+        self.count += len(data)
+        if self.count > self.max_bytes:
+            raise SchemaError(self._too_big())
+        if (
+            self.gzipped
+            and self.count > _RATIO_FLOOR
+            and self.count > self.max_ratio * max(self.compressed, 1)
+        ):
+            raise SchemaError(
+                f"{self.path}: the gzip data expands more than {self.max_ratio:g} times "
+                f"(over {self.count} bytes from {self.compressed}); this looks like a "
+                "decompression bomb, not a data file (limit: max_ratio / "
+                "validate.MAX_GZIP_RATIO)"
+            )
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._src.close()
+            self._raw.close()
+        super().close()
+
+
+def _open_binary(path: Path, max_bytes: int | None, max_ratio: float | None) -> _LimitedReader:
+    return _LimitedReader(
+        path,
+        MAX_DATA_BYTES if max_bytes is None else max_bytes,
+        MAX_GZIP_RATIO if max_ratio is None else max_ratio,
+    )
+
+
+def _lines(path: Path, stream: _LimitedReader) -> Iterator[str]:
+    """Decoded lines (UTF-8, BOM dropped); a SchemaError names the first line not UTF-8."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    buffered = io.BufferedReader(stream, CHUNK_BYTES)
+    number = 0
+    while True:
+        raw = buffered.readline()
+        if not raw:
+            break
+        number += 1
+        try:
+            yield decoder.decode(raw)
+        except UnicodeDecodeError as exc:
+            raise SchemaError(f"{path}: line {number}: not UTF-8 text ({exc.reason})") from None
     try:
-        text = raw.decode("utf-8-sig")
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise SchemaError(f"{path}: line {line}: not UTF-8 text ({exc.reason})") from None
+        raise SchemaError(f"{path}: line {number}: not UTF-8 text ({exc.reason})") from None
+
+
+def open_text(path: Path, *, max_bytes: int | None = None, max_ratio: float | None = None) -> str:
+    """The whole file as text, gunzipped if it is gzip; clear errors for bad files.
+
+    Only for small files: :func:`read_csv_checked` streams instead.
+    """
+    with _open_binary(path, max_bytes, max_ratio) as stream:
+        text = "".join(_lines(path, stream))
     if not text.strip():
         raise SchemaError(f"{path}: the file is empty; expected a header and data rows")
     return text
 
 
-def _header_offset(text: str, first_column: str | None) -> int:
-    """Number of preamble lines before the header (SIPRI exports start with notes)."""
-    if first_column is None:
-        return 0
-    for number, line in enumerate(io.StringIO(text)):
-        if line.lstrip("\ufeff").startswith(first_column):
-            return number
-        if number > 50:
-            break
-    return 0
+def _read_header(
+    path: Path, sep: str, first_column: str | None, max_bytes: int | None, max_ratio: float | None
+) -> tuple[int, list[str]]:
+    """Preamble lines to skip and the header's column names (stripped)."""
+    with _open_binary(path, max_bytes, max_ratio) as stream:
+        buffered = io.BufferedReader(stream, 1 << 16)
+        head: list[bytes] = []
+        for _ in range(52):
+            line = buffered.readline(_MAX_HEADER_LINE)
+            if not line:
+                break
+            head.append(line)
+    try:
+        lines = b"".join(head).decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError as exc:
+        bad = b"".join(head)[: exc.start].count(b"\n") + 1
+        raise SchemaError(f"{path}: line {bad}: not UTF-8 text ({exc.reason})") from None
+    skip = 0
+    if first_column is not None:
+        skip = next((n for n, line in enumerate(lines) if line.startswith(first_column)), 0)
+    while skip < len(lines) and not lines[skip].strip():
+        skip += 1
+    if skip >= len(lines):
+        raise SchemaError(f"{path}: the file is empty; expected a header and data rows")
+    try:
+        names = next(csv.reader([lines[skip]], delimiter=sep))
+    except csv.Error as exc:
+        raise SchemaError(f"{path}: line {skip + 1}: cannot parse the header ({exc})") from None
+    return skip, [name.strip() for name in names]
+
+
+def _diagnose(
+    path: Path,
+    sep: str,
+    skip: int,
+    header: Sequence[str],
+    max_bytes: int | None,
+    max_ratio: float | None,
+) -> str | None:
+    """The first structural problem (line, reason), found by re-reading with ``csv``.
+
+    Only called after a failure, to name the line: a record with the wrong number of
+    fields, an unterminated quote, a NUL byte or text that is not UTF-8.
+    """
+    width = len(header)
+    with _open_binary(path, max_bytes, max_ratio) as stream:
+        reader = csv.reader(_lines(path, stream), delimiter=sep, strict=False)
+        before = 0
+        row = 0
+        try:
+            for record in reader:
+                line, before = before + 1, reader.line_num
+                if line <= skip + 1 or not record:
+                    continue
+                row += 1
+                if len(record) < width:
+                    absent = ", ".join(repr(name) for name in header[len(record) :][:3])
+                    return (
+                        f"{path}: data row {row} (line {line}) has {len(record)} field(s), "
+                        f"the header has {width}: the row is cut short (no {absent}); "
+                        "a truncated file? download it again"
+                    )
+                if len(record) > width:
+                    return (
+                        f"{path}: data row {row} (line {line}) has {len(record)} field(s), "
+                        f"the header has {width}: the row is too long; quote any value "
+                        f"that contains the separator {sep!r}"
+                    )
+        except csv.Error as exc:
+            return f"{path}: line {reader.line_num}: cannot parse as delimited text ({exc})"
+    return None
 
 
 def read_csv_checked(
@@ -86,54 +257,146 @@ def read_csv_checked(
     sep: str = ",",
     header_starts_with: str | None = None,
     missing_codes: Iterable[int] = (),
+    max_bytes: int | None = None,
+    max_ratio: float | None = None,
 ) -> pd.DataFrame:
     """Read a delimited file, check its columns exist and their types, return a typed frame.
 
     Only the columns named in ``columns`` are kept (extra columns are fine: upstream
-    files grow).  Empty cells and ``NA`` are missing.  Integer columns become nullable
-    ``Int64``; ``missing_codes`` (COW's ``-9``) in numeric columns become missing.
+    files grow).  Every record must have as many fields as the header: a row cut short
+    (a truncated download) or too long is an error naming its line.  Empty cells and
+    ``NA`` are missing.  Integer columns become nullable ``Int64``; ``missing_codes``
+    (COW's ``-9``) in numeric columns become missing.
+
+    The file is streamed in blocks of :data:`CHUNK_BYTES`; only the typed columns are
+    kept.  ``max_bytes`` (default :data:`MAX_DATA_BYTES`) bounds the uncompressed size
+    and ``max_ratio`` (default :data:`MAX_GZIP_RATIO`) the expansion of gzip data.
 
     >>> read_csv_checked(Path("nmc.csv"), {"ccode": "int", "cinc": "float"})  # doctest: +SKIP
     """
-    text = open_text(path)
-    skip = _header_offset(text, header_starts_with)
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            skiprows=skip,
-            skip_blank_lines=True,
-        )
-    except (pd.errors.ParserError, csv.Error) as exc:
-        raise SchemaError(f"{path}: cannot parse as delimited text: {exc}") from None
-    except pd.errors.EmptyDataError:
-        raise SchemaError(f"{path}: the file is empty; expected a header and data rows") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [c for c in columns if c not in frame.columns]
+    path = Path(path)
+    skip, header = _read_header(path, sep, header_starts_with, max_bytes, max_ratio)
+    missing = [c for c in columns if c not in header]
     if missing:
         raise SchemaError(
             f"{path}: missing column(s) {', '.join(map(repr, missing))}; "
-            f"found {', '.join(map(repr, frame.columns[:12]))}"
+            f"found {', '.join(map(repr, header[:12]))}"
         )
-    if frame.empty:
-        raise SchemaError(f"{path}: the file has a header but no data rows")
-    out = pd.DataFrame({ROW: pd.RangeIndex(1, len(frame) + 1) + 0})
+    width = len(header)
+    internal = [f"f{i}" for i in range(width)]
+    wanted = {name: internal[header.index(name)] for name in columns}
     codes = tuple(missing_codes)
-    for name, kind in columns.items():
-        out[name] = _convert(path, frame[name], name, kind, codes)
+
+    def fail_structure(detail: str) -> SchemaError:
+        found = _diagnose(path, sep, skip, header, max_bytes, max_ratio)
+        return SchemaError(found or f"{path}: cannot parse as delimited text: {detail}")
+
+    def where(row: int) -> str:
+        return _where(path, sep, skip, row, max_bytes, max_ratio)
+
+    bad_rows: list[str] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        bad_rows.append(row.text)
+        return "error"
+
+    parts: dict[str, list[pd.Series]] = {name: [] for name in columns}
+    done = 0
+    with _open_binary(path, max_bytes, max_ratio) as stream:
+        try:
+            reader = pacsv.open_csv(
+                stream,
+                read_options=pacsv.ReadOptions(
+                    skip_rows=skip + 1,
+                    column_names=internal,
+                    block_size=CHUNK_BYTES,
+                    use_threads=False,
+                ),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=sep, newlines_in_values=True, invalid_row_handler=on_invalid
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(internal, pa.string()),
+                    include_columns=list(dict.fromkeys(wanted.values())),
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            for batch in reader:
+                for name, kind in columns.items():
+                    cells = batch.column(wanted[name])
+                    typed = _convert_arrow(cells, kind, codes)
+                    if typed is None:  # pandas finds and names the bad cell, or accepts it
+                        typed = _convert(cells.to_pandas(), name, kind, codes, done, where)
+                    parts[name].append(typed)
+                done += batch.num_rows
+        except (pa.ArrowInvalid, pa.ArrowException) as exc:
+            raise fail_structure(str(exc).splitlines()[0]) from None
+    if not done:
+        raise SchemaError(f"{path}: the file has a header but no data rows")
+    out = pd.DataFrame({ROW: pd.RangeIndex(1, done + 1)})
+    for name in columns:  # one column at a time, so the pieces and the whole never all coexist
+        out[name] = pd.concat(parts.pop(name), ignore_index=True)
     return out
 
 
+def _where(
+    path: Path, sep: str, skip: int, data_row: int, max_bytes: int | None, max_ratio: float | None
+) -> str:
+    """``"<path>: data row N (line L)"`` for the N-th data record (found on error only)."""
+    with _open_binary(path, max_bytes, max_ratio) as stream:
+        reader = csv.reader(_lines(path, stream), delimiter=sep, strict=False)
+        before = 0
+        row = 0
+        try:
+            for record in reader:
+                line, before = before + 1, reader.line_num
+                if line <= skip + 1 or not record:
+                    continue
+                row += 1
+                if row == data_row:
+                    return f"{path}: data row {data_row} (line {line})"
+        except (csv.Error, SchemaError):
+            pass
+    return f"{path}: data row {data_row}"
+
+
+_EMPTY = ("", "NA", "NaN", "nan", "NULL", ".")
+
+
+def _convert_arrow(cells: pa.Array, kind: Kind, missing_codes: Sequence[int]) -> pd.Series | None:
+    """Numeric cells converted by Arrow (fast, no Python strings); None if any cell is odd."""
+    if kind not in ("int", "float"):
+        return None
+    text = pc.utf8_trim_whitespace(cells)
+    text = pc.if_else(
+        pc.is_in(text, value_set=pa.array(_EMPTY)), pa.scalar(None, pa.string()), text
+    )
+    try:
+        values = pc.cast(text, pa.int64() if kind == "int" else pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if missing_codes:
+        codes = pa.array(missing_codes, type=values.type)
+        values = pc.if_else(pc.is_in(values, value_set=codes), pa.scalar(None, values.type), values)
+    if kind == "int":
+        return values.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+    return values.to_pandas()
+
+
 def _convert(
-    path: Path, raw: pd.Series, name: str, kind: Kind, missing_codes: Sequence[int]
+    raw: pd.Series,
+    name: str,
+    kind: Kind,
+    missing_codes: Sequence[int],
+    offset: int,
+    where: Callable[[int], str],
 ) -> pd.Series:
     text = raw.str.strip()
     if kind == "str":
         # "NA" is Namibia in ISO2 data, so only an empty cell is a missing string.
         return text.where(text != "").astype("string")
-    empty = text.isin(["", "NA", "NaN", "nan", "NULL", "."])
+    empty = text.isin(_EMPTY)
     if kind == "date":
         values = pd.to_datetime(text.where(~empty), errors="coerce", format="ISO8601")
         what = "an ISO date (YYYY-MM-DD)"
@@ -147,11 +410,10 @@ def _convert(
     if bad.any():
         row = int(bad.to_numpy().nonzero()[0][0])
         raise SchemaError(
-            f"{path}: data row {row + 1} (line {row + 2}), column {name!r}: "
-            f"{raw.iloc[row]!r} is not {what}"
+            f"{where(offset + row + 1)}, column {name!r}: {raw.iloc[row]!r} is not {what}"
         )
     if kind == "date":
-        return values.dt.date.astype(object).where(values.notna(), None)
+        return values.dt.date.astype(object).where(values.notna(), None).reset_index(drop=True)
     if missing_codes:
         values = values.mask(values.isin(missing_codes))
     return values.astype("Int64") if kind == "int" else values.astype("float64")
