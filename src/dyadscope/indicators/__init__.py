@@ -118,11 +118,10 @@ def _select(only: Sequence[str] | None) -> tuple[list[Family], set[str]]:
 
 def _states(a: str, b: str) -> tuple[str, str, int | None, int | None, list[str]]:
     """Resolve both states to ISO3 and COW codes; a state without a COW code is noted."""
-    from dyadscope.data.countries import iso3_to_cow, resolve
+    from dyadscope.data.countries import iso3_to_cow
+    from dyadscope.data.dyad import Dyad
 
-    iso_a, iso_b = resolve(a), resolve(b)
-    if iso_a == iso_b:
-        raise InputError(f"a dyad needs two different states; got {a!r} and {b!r} ({iso_a})")
+    iso_a, iso_b = Dyad.resolve(a, b)
     notes: list[str] = []
     codes: list[int | None] = []
     for iso in (iso_a, iso_b):
