@@ -10,6 +10,9 @@ canonical tables. This module assembles them:
 * :func:`unga_agreement_matrix` — UNGA agreement for every pair of states;
 * :data:`INDICATORS` / :data:`FAMILIES` — the registry with each indicator's metadata.
 
+The module is callable: ``dyadscope.indicators("RUS", "CHN")`` is
+:func:`dyadscope.api.indicators` (any spelling, the vendored store by default).
+
 Missing is NA, never 0: a year outside a dataset's coverage, a dyad a vendored
 extract does not hold, or a flow nobody reported gives NaN, and the frame's
 ``attrs["notes"]`` says why where the reason is not obvious.
@@ -23,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from dyadscope._callable import make_callable
 from dyadscope.errors import DyadscopeError, InputError
 from dyadscope.indicators import alliances, arms, capability, trade, unga
 from dyadscope.indicators._base import (
@@ -345,3 +349,7 @@ def coverage(
     if years.empty:
         return None
     return int(years.min()), int(years.max())
+
+
+# ``dyadscope.indicators(...)`` is the API verb; this module stays importable as before.
+make_callable(__name__, "dyadscope.api.frames:indicators")
