@@ -267,8 +267,11 @@ def create_dyad_years(
     )
     order = "x.ccode <> y.ccode" if directed else "x.ccode < y.ccode"
     sql = f"""
-        WITH members AS (SELECT DISTINCT ccode, iso3, year FROM nmc
-                         WHERE year BETWEEN $start AND $end)
+        WITH members AS (
+            SELECT * FROM (SELECT DISTINCT ccode, iso3, year FROM nmc
+                           WHERE year BETWEEN $start AND $end)
+            QUALIFY iso3 IS NULL OR count(*) OVER (PARTITION BY iso3, year) = 1
+                    OR ccode = {_expected_code_sql()})
         SELECT x.iso3 AS a, y.iso3 AS b, x.ccode AS ccode_a, y.ccode AS ccode_b, x.year
         FROM members x JOIN members y ON x.year = y.year AND {order} {where}
         ORDER BY x.year, x.ccode, y.ccode
@@ -293,6 +296,22 @@ def create_dyad_years(
         datasets=["nmc"],
     )
     return output(frame, to)
+
+
+def _expected_code_sql() -> str:
+    """SQL: the COW code ``countries.cow_code`` gives a row's ``iso3`` in its ``year``.
+
+    Why: NMC lists some states under two codes in a transition year (Germany as 255 and
+    260 in 1990); a state-year must appear once, under the code the indicators read.
+    """
+    from dyadscope.data.countries import COW_PREDECESSORS, iso3_to_cow
+
+    cases = " ".join(
+        f"WHEN '{iso3}' THEN (CASE WHEN year BETWEEN {first} AND {last} THEN {code} "
+        f"ELSE {iso3_to_cow(iso3)} END)"
+        for iso3, (code, first, last) in COW_PREDECESSORS.items()
+    )
+    return f"(CASE iso3 {cases} ELSE ccode END)"
 
 
 def add_indicators(
