@@ -286,3 +286,41 @@ def test_documented_python_examples_run(path: Path, tmp_path: Path, monkeypatch)
     namespace: dict = {}
     for block in blocks:
         exec(compile(block, f"{path.name} python block", "exec"), namespace)
+
+
+# --- docs/ARCHITECTURE.md's import direction holds ------------------------------------
+
+_LOW = {"errors", "_io", "_callable", "__init__"}
+_ALLOWED = {
+    "data": _LOW | {"data"},
+    "case": _LOW | {"case", "data"},
+    "indicators": _LOW | {"indicators", "case", "data"},
+    "events": _LOW | {"events", "indicators", "case", "data"},
+    "theory": _LOW | {"theory", "scenario", "events", "indicators", "case", "data", "api"},
+    "scenario": _LOW | {"scenario", "theory", "events", "indicators", "case", "data", "api"},
+    "report": _LOW | {"report", "theory", "scenario", "events", "indicators", "case", "data"},
+    "api": _LOW | {"api", "report", "theory", "scenario", "events", "indicators", "case", "data"},
+}
+
+
+@pytest.mark.parametrize("package", sorted(_ALLOWED))
+def test_imports_point_down_the_layers(package: str) -> None:
+    """Each layer imports only its own layer and the ones below (api re-exports excepted)."""
+    import ast
+
+    src = ROOT / "src" / "dyadscope" / package
+    bad = []
+    for path in src.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            for name in names:
+                parts = name.split(".")
+                if parts[0] == "dyadscope" and len(parts) > 1 and parts[1] not in _ALLOWED[package]:
+                    bad.append(f"{path.relative_to(src)} imports {name}")
+    assert not bad, bad
