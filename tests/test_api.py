@@ -324,3 +324,20 @@ def test_imports_point_down_the_layers(package: str) -> None:
                 if parts[0] == "dyadscope" and len(parts) > 1 and parts[1] not in _ALLOWED[package]:
                     bad.append(f"{path.relative_to(src)} imports {name}")
     assert not bad, bad
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "dyadscope.api._common",
+        "dyadscope.api.frames",
+        "dyadscope.api.engines",
+        "dyadscope.data.dyad",
+        "dyadscope._callable",
+    ],
+)
+def test_api_docstring_examples_run(module: str) -> None:
+    import doctest
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0

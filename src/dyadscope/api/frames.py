@@ -335,7 +335,7 @@ def add_indicators(
     >>> import dyadscope
     >>> base = dyadscope.create_dyad_years(["RUS", "CHN"], 2000, 2001)
     >>> dyadscope.add_capabilities(base)["cinc_ratio_b_a"].round(2).tolist()
-    [5.23, 5.2]
+    [3.16, 3.09]
     """
     import pandas as pd
 
