@@ -341,3 +341,17 @@ def test_api_docstring_examples_run(module: str) -> None:
 
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_modules_below_the_api_accept_a_dyad(store) -> None:
+    """A Dyad built once passes down: indicators.compute and the theory mapping take it."""
+    from dyadscope import Dyad
+    from dyadscope.indicators import compute
+    from dyadscope.theory._common import resolve_states
+
+    d = Dyad.resolve("russia", "china")
+    by_dyad = compute(store, d, None, 2010, 2010, only=["capability"])
+    pd.testing.assert_frame_equal(
+        by_dyad, compute(store, "RUS", "CHN", 2010, 2010, only=["capability"])
+    )
+    assert resolve_states(store, d) == {"RUS": 365, "CHN": 710}
