@@ -163,3 +163,121 @@ def test_iso3_round_trips_through_every_scheme(iso3: str) -> None:
         code = from_iso3([iso3], scheme, errors="coerce")[0]
         if code is not None:
             assert to_iso3([code], scheme) == [iso3], scheme
+
+
+# --- one country authority: the same spelling means the same state everywhere ---------
+
+#: (what a user types, the state it names) — names, withdrawn and partly recognised codes.
+SPELLINGS = [
+    ("russia", "RUS"),
+    ("SUN", "RUS"),
+    ("XKX", "XKX"),
+    ("People's Republic of China", "CHN"),
+]
+
+
+@pytest.fixture(scope="module")
+def vendored():
+    """The vendored data (the tests/data ``store`` fixture is an empty store)."""
+    from dyadscope.data.store import vendored_store
+
+    return vendored_store()
+
+
+@pytest.mark.parametrize(("text", "iso3"), SPELLINGS)
+def test_case_actor_codes_go_through_the_country_layer(text: str, iso3: str) -> None:
+    """Case files accept exactly the ISO3 codes the country layer accepts, canonically.
+
+    XKX (Kosovo) was rejected and SUN kept as is, while resolve() reads XKX as Kosovo
+    and SUN as Russia; a name is not a code, but the hint names the code resolve() finds.
+    """
+    from pydantic import ValidationError
+
+    from dyadscope.case.schema import Actor
+
+    if len(text) == 3:
+        assert Actor(iso3=text.lower(), name="x").iso3 == iso3 == countries.resolve(text)
+    else:
+        with pytest.raises(ValidationError, match=f"did you mean {iso3}"):
+            Actor(iso3=text, name="x")
+
+
+def test_case_rejects_a_code_the_country_layer_does_not_know() -> None:
+    from pydantic import ValidationError
+
+    from dyadscope.case.schema import Actor
+
+    with pytest.raises(ValidationError, match="'QQQ' is not an ISO 3166-1 alpha-3"):
+        Actor(iso3="QQQ", name="x")
+
+
+@pytest.mark.parametrize(("text", "iso3"), SPELLINGS)
+def test_theory_reads_states_like_the_indicators(text: str, iso3: str) -> None:
+    """The theory engines read the same spellings as resolve(), with the same COW code."""
+    from dyadscope.theory._common import resolve_states
+
+    assert resolve_states(None, [text]) == {iso3: countries.iso3_to_cow(iso3)}
+
+
+def test_interdependence_accepts_names_like_indicators(vendored) -> None:
+    """`interdependence(vendored, "russia", "china")` failed: theory read ISO3 codes only."""
+    from dyadscope.indicators import compute
+    from dyadscope.theory import interdependence
+
+    by_name = interdependence(vendored, "russia", "china", 2010, 2012)
+    by_code = interdependence(vendored, "RUS", "CHN", 2010, 2012)
+    assert (by_name.a, by_name.b) == ("RUS", "CHN")
+    assert by_name.dependence.notna().any().any()
+    pd.testing.assert_frame_equal(by_name.dependence, by_code.dependence)
+    assert compute(vendored, "russia", "china", 2010, 2010, only=["capability"]).equals(
+        compute(vendored, "RUS", "CHN", 2010, 2010, only=["capability"])
+    )
+
+
+def test_power_accepts_names_for_coalition_and_rival(vendored) -> None:
+    from dyadscope.theory import balance_of_power
+
+    res = balance_of_power(vendored, 2000, 2001, coalition=("russia", "PRC"), rival="United States")
+    assert set(res.rc_vs_us["coalition"]) == {"RUS+CHN"}
+    assert res.rc_vs_us["ratio"].notna().all()
+    assert set(res.rc_vs_us["rival"]) == {"USA"}
+
+
+@pytest.mark.parametrize(
+    ("iso3", "year", "ccode"),
+    [
+        ("DEU", 1970, 260),
+        ("DEU", 1989, 260),
+        ("DEU", 1990, 255),
+        ("DEU", None, 255),
+        ("YEM", 1980, 678),
+        ("YEM", 1990, 679),
+        ("RUS", 1950, 365),
+    ],
+)
+def test_year_aware_cow_codes_agree_everywhere(iso3: str, year: int | None, ccode: int) -> None:
+    """COW 260/255 and 678/679: countries.cow_code, Dyad and the theory engines agree."""
+    from dyadscope.data.dyad import Dyad
+    from dyadscope.theory._common import resolve_states
+
+    assert countries.cow_code(iso3, year) == ccode
+    other = "CHN"
+    assert Dyad.resolve(iso3, other).cow_codes(year) == (ccode, 710)
+    assert resolve_states(None, [iso3.lower()], year=year) == {iso3: ccode}
+
+
+def test_dyad_resolves_once_and_names_the_parameter() -> None:
+    from dyadscope.data.dyad import Dyad
+    from dyadscope.errors import InputError
+
+    d = Dyad.resolve("russia", "china")
+    assert (d.a, d.b) == ("RUS", "CHN") and tuple(d) == ("RUS", "CHN")
+    assert Dyad.resolve(d) is d
+    assert Dyad.resolve("SUN", "cn") == d and d.reversed() == Dyad("CHN", "RUS")
+    assert Dyad.resolve("XKX", "SRB").cow_codes() == (347, 345)
+    with pytest.raises(UnknownCountry, match=r"^b: unknown country 'narnia'"):
+        Dyad.resolve("RUS", "narnia")
+    with pytest.raises(InputError, match=r"two different states.*RUS"):
+        Dyad.resolve("SUN", "russia")
+    with pytest.raises(InputError, match=r"^b: missing"):
+        Dyad.resolve("RUS")

@@ -21,7 +21,6 @@ import re
 from typing import Annotated, Any, Literal, get_args
 
 import networkx as nx
-import pycountry
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -40,7 +39,8 @@ from pydantic_core import PydanticCustomError
 
 from dyadscope.case._lines import LineRange, LineRangeError
 from dyadscope.case.evidence import Citation, Voice, case_citations, case_voices
-from dyadscope.errors import InputError
+from dyadscope.data import countries
+from dyadscope.errors import InputError, UnknownCountry
 
 FactorKind = Literal[
     "driver", "limitation", "friction", "lever", "key_variable", "outcome", "context"
@@ -79,8 +79,15 @@ def _upper(value: Any) -> Any:
 
 
 def _check_iso3(value: str) -> str:
-    if pycountry.countries.get(alpha_3=value) or pycountry.historic_countries.get(alpha_3=value):
-        return value
+    """The canonical ISO3 code, read by the one country layer (``dyadscope.data.countries``).
+
+    Why the country layer and not pycountry: a case must accept exactly the codes the
+    indicators and the brief accept (``XKX`` Kosovo), and read a withdrawn code the
+    way they do (``SUN`` is ``RUS``), or a case could name a state no engine finds.
+    """
+    found = countries.to_iso3([value], "iso3", errors="coerce")[0]
+    if found:
+        return found
     raise PydanticCustomError(
         "iso3",
         "{got} is not an ISO 3166-1 alpha-3 country code{hint}",
@@ -91,10 +98,11 @@ def _check_iso3(value: str) -> str:
 def _iso3_hint(value: str) -> str:
     """Suggest the ISO3 code when an ISO2 code or a country name was written instead."""
     try:
-        country = pycountry.countries.lookup(value)
-    except LookupError:
+        iso3 = countries.resolve(value)
+    except UnknownCountry:
         return ""
-    return f"; did you mean {country.alpha_3} ({country.name})?"
+    name = countries.from_iso3([iso3], "un_name", errors="coerce")[0]
+    return f"; did you mean {iso3} ({name or iso3})?"
 
 
 def _check_unit(value: float) -> float:

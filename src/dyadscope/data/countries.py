@@ -66,7 +66,9 @@ __all__ = [
     "CAMEO_REGIONS",
     "CONTINUATIONS",
     "Scheme",
+    "cow_code",
     "cow_name",
+    "cow_predecessor",
     "cow_to_iso3",
     "from_iso3",
     "is_known",
@@ -524,6 +526,24 @@ def cow_predecessor(iso3: str) -> tuple[int, int, int] | None:
     True
     """
     return COW_PREDECESSORS.get(iso3.upper())
+
+
+def cow_code(iso3: str, year: int | None = None) -> int:
+    """COW state code of ``iso3`` in ``year``: the one year-aware ISO3 → COW rule.
+
+    Without a year, the state's own (latest) code; in a year that
+    :data:`COW_PREDECESSORS` gives to an earlier code, that code (``DEU`` in 1970 is
+    West Germany, 260; ``YEM`` in 1980 the Yemen Arab Republic, 678).  Indicators,
+    the theory engines and :class:`dyadscope.data.dyad.Dyad` all read codes here.
+
+    >>> cow_code("DEU"), cow_code("DEU", 1970), cow_code("deu", 1990), cow_code("YEM", 1980)
+    (255, 260, 255, 678)
+    """
+    code = iso3_to_cow(iso3)
+    pred = cow_predecessor(iso3)
+    if pred is not None and year is not None and pred[1] <= year <= pred[2]:
+        return pred[0]
+    return code
 
 
 def cow_name(ccode: int) -> str:

@@ -10,6 +10,9 @@ canonical tables. This module assembles them:
 * :func:`unga_agreement_matrix` — UNGA agreement for every pair of states;
 * :data:`INDICATORS` / :data:`FAMILIES` — the registry with each indicator's metadata.
 
+The module is callable: ``dyadscope.indicators("RUS", "CHN")`` is
+:func:`dyadscope.api.indicators` (any spelling, the vendored store by default).
+
 Missing is NA, never 0: a year outside a dataset's coverage, a dyad a vendored
 extract does not hold, or a flow nobody reported gives NaN, and the frame's
 ``attrs["notes"]`` says why where the reason is not obvious.
@@ -23,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from dyadscope._callable import make_callable
 from dyadscope.errors import DyadscopeError, InputError
 from dyadscope.indicators import alliances, arms, capability, trade, unga
 from dyadscope.indicators._base import (
@@ -118,11 +122,10 @@ def _select(only: Sequence[str] | None) -> tuple[list[Family], set[str]]:
 
 def _states(a: str, b: str) -> tuple[str, str, int | None, int | None, list[str]]:
     """Resolve both states to ISO3 and COW codes; a state without a COW code is noted."""
-    from dyadscope.data.countries import iso3_to_cow, resolve
+    from dyadscope.data.countries import iso3_to_cow
+    from dyadscope.data.dyad import Dyad
 
-    iso_a, iso_b = resolve(a), resolve(b)
-    if iso_a == iso_b:
-        raise InputError(f"a dyad needs two different states; got {a!r} and {b!r} ({iso_a})")
+    iso_a, iso_b = Dyad.resolve(a, b)
     notes: list[str] = []
     codes: list[int | None] = []
     for iso in (iso_a, iso_b):
@@ -349,3 +352,7 @@ def coverage(
     if years.empty:
         return None
     return int(years.min()), int(years.max())
+
+
+# ``dyadscope.indicators(...)`` is the API verb; this module stays importable as before.
+make_callable(__name__, "dyadscope.api.frames:indicators")

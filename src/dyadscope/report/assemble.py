@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from dyadscope.data.dyad import Dyad
 from dyadscope.report.brief import BriefOptions, Card, StepCallback, card
 from dyadscope.report.model import Section
 from dyadscope.report.sections import case as case_sections
@@ -15,20 +16,25 @@ from dyadscope.report.sections.indicators import indicators_section
 
 
 def assemble(
-    a: str,
-    b: str,
+    a: str | Dyad,
+    b: str | None,
     *,
     case_path: str | Path | None,
     options: BriefOptions,
     on_step: StepCallback,
 ) -> dict[str, Any]:
-    """Compute everything the brief shows; return the template's arguments."""
+    """Compute everything the brief shows; return the template's arguments.
+
+    ``a``/``b`` take any spelling, or ``a`` a :class:`Dyad` and ``b`` None; the pair is
+    resolved once and the canonical codes are what every engine below receives.
+    """
     from dyadscope.case import find_case
-    from dyadscope.data.countries import resolve
     from dyadscope.data.store import vendored_store
     from dyadscope.indicators import compute
 
-    a, b = resolve(a), resolve(b)
+    # The pair is resolved once, here; everything below receives canonical ISO3 codes.
+    dyad = Dyad.resolve(a, b)
+    a, b = dyad.a, dyad.b
     on_step("case")
     case = find_case(a, b, path=case_path)
     end = options.end or dt.date.today().year

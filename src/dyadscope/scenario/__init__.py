@@ -12,12 +12,16 @@
 * :mod:`~dyadscope.scenario.library` — the case's scenarios (:func:`list_scenarios`);
 * :mod:`~dyadscope.scenario.section` — the data behind the brief's scenarios section.
 
+:func:`run` is the notebook verb: ``run("RUS", "CHN", "baseline", draws=20_000)`` finds
+the dyad's case and returns a :class:`ScenarioResult` (:func:`dyadscope.api.scenario_run`).
+
 >>> from dyadscope.case import load_case  # doctest: +SKIP
 >>> run_scenario(load_case(), "baseline", draws=20_000).frame  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+from dyadscope.api.engines import scenario_run as run
 from dyadscope.scenario.engine import (
     RULES,
     STATUSES,
@@ -76,6 +80,7 @@ __all__ = [
     "initial_state",
     "list_scenarios",
     "monte_carlo",
+    "run",
     "run_library",
     "run_scenario",
     "saltelli_batches",

@@ -12,6 +12,13 @@
   with the pair drives the pair's cooperation (:mod:`.external`);
 * :func:`theory_section` — all five for the brief (:mod:`.section`).
 
+The API verbs take states in any spelling and the vendored data by default:
+``power("RUS", "CHN")``, ``threat(...)``, ``interdependence("russia", "china")``,
+``external(...)``, ``game(...)`` (:mod:`dyadscope.api.engines`).  ``power``, ``threat``,
+``interdependence`` and ``external`` are the engine modules made callable, so ``from
+dyadscope.theory.power import balance_of_power`` works as before; ``interdependence``
+also keeps the engine's form ``interdependence(store, a, b, start, end)``.
+
 Every result carries plain frames, headline numbers and ``assumptions`` (what the
 model takes for granted), and ``to_dict()`` for JSON.  Heavy libraries (axelrod,
 statsmodels) are imported only when an engine needs them.
@@ -19,6 +26,8 @@ statsmodels) are imported only when an engine needs them.
 
 from __future__ import annotations
 
+from dyadscope._callable import make_callable
+from dyadscope.api.engines import game
 from dyadscope.theory.external import ExternalResult, externally_driven, granger_var
 from dyadscope.theory.games import (
     GameResult,
@@ -28,7 +37,7 @@ from dyadscope.theory.games import (
     critical_discount,
     payoffs_from_case,
 )
-from dyadscope.theory.interdependence import InterdependenceResult, interdependence
+from dyadscope.theory.interdependence import InterdependenceResult
 from dyadscope.theory.power import (
     PolarityThresholds,
     PowerResult,
@@ -55,10 +64,17 @@ __all__ = [
     "classify_polarity",
     "critical_discount",
     "default_states",
+    "external",
     "externally_driven",
+    "game",
     "granger_var",
     "interdependence",
     "payoffs_from_case",
+    "power",
     "ray_singer_con",
     "theory_section",
+    "threat",
 ]
+
+for _verb in ("power", "threat", "interdependence", "external"):
+    make_callable(f"dyadscope.theory.{_verb}", f"dyadscope.api.engines:{_verb}")

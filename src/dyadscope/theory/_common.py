@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from dyadscope.data.countries import cow_predecessor
+from dyadscope.data.countries import cow_code
+from dyadscope.data.dyad import Dyad, resolve_state
 from dyadscope.errors import MissingData, UnknownCountry
 
 if TYPE_CHECKING:
@@ -50,36 +51,33 @@ def query(store: Store, sql: str, params: Sequence[Any] | None = None) -> pd.Dat
     return store.con.execute(sql, list(params or [])).df()
 
 
-def resolve_states(store: Store, codes: Iterable[str], year: int | None = None) -> dict[str, int]:
-    """Map ISO3 codes (any case) to COW codes, using the ``nmc`` table's own pairs.
+def resolve_states(
+    store: Store | None, codes: Iterable[str] | Dyad, year: int | None = None
+) -> dict[str, int]:
+    """Map states in any spelling (ISO3, ISO2, names, a :class:`Dyad`) to COW codes.
 
-    Why the ``nmc`` table: it is the one table that lists every state with both
-    codes, so the mapping cannot disagree with the capabilities the engines use.
-    When an ISO3 code has had several COW codes, the most recent one is used, except
-    in a ``year`` that :func:`dyadscope.data.countries.cow_predecessor` gives to an
-    earlier code (``DEU`` in 1970 is West Germany, COW 260), as the indicators do.
+    Keys are the canonical ISO3 codes (``"russia"`` and ``"SUN"`` both give ``RUS``),
+    so two spellings of one state collapse into one entry.  The codes come from the
+    one country layer, :func:`dyadscope.data.countries.cow_code`: a state's own code,
+    or the earlier one in a ``year`` COW gives to it (``DEU`` in 1970 is West Germany,
+    COW 260), exactly as the indicators read them.  ``store`` is not read (it is kept
+    so that callers need not change).
 
-    >>> resolve_states(store, ["rus", "CHN"])  # doctest: +SKIP
+    >>> resolve_states(None, ["rus", "China", "SUN"])
     {'RUS': 365, 'CHN': 710}
+    >>> resolve_states(None, ["DEU"], year=1970)
+    {'DEU': 260}
     """
-    require_tables(store, "nmc")
-    pairs = query(
-        store,
-        "SELECT iso3, arg_max(ccode, year) AS ccode FROM nmc WHERE iso3 IS NOT NULL GROUP BY iso3",
-    )
-    known = dict(zip(pairs["iso3"], pairs["ccode"].astype(int), strict=True))
     out: dict[str, int] = {}
     for raw in codes:
-        code = str(raw).strip().upper()
-        if code not in known:
-            close = sorted(k for k in known if k[:1] == code[:1])[:8]
-            hint = f"; codes starting with {code[:1]!r}: {', '.join(close)}" if close else ""
+        iso3 = resolve_state(raw, "state")
+        try:
+            out[iso3] = cow_code(iso3, year)
+        except UnknownCountry:
             raise UnknownCountry(
-                f"state {raw!r}: not an ISO3 code found in table nmc (field iso3){hint}"
-            )
-        pred = cow_predecessor(code)
-        in_pred_years = pred is not None and year is not None and pred[1] <= year <= pred[2]
-        out[code] = pred[0] if pred is not None and in_pred_years else known[code]
+                f"state {raw!r} ({iso3}) has no Correlates of War state code, which the "
+                "theory engines need; choose a state COW lists"
+            ) from None
     return out
 
 

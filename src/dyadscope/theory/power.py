@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from dyadscope.data.dyad import resolve_state
 from dyadscope.errors import InputError
 from dyadscope.theory._common import TheoryResult, query, require_tables, resolve_states
 
@@ -256,8 +257,8 @@ def balance_of_power(
     if start > end:
         raise InputError(f"start {start} is after end {end}")
     codes = resolve_states(store, [*coalition, rival])
-    rival_code = str(rival).strip().upper()
-    members = [str(c).strip().upper() for c in coalition]
+    rival_code = resolve_state(rival, "rival")
+    members = [resolve_state(c, "coalition") for c in coalition]
     if rival_code in members:
         raise InputError(f"rival {rival_code} is also in the coalition {'+'.join(members)}")
 
