@@ -29,8 +29,11 @@ def test_run_table_and_json(lever_case_path: Path) -> None:
     assert "Settled at a fixed point: 100.0%" in table.stdout
     as_json = runner.invoke(app, [*args, "--format", "json"])
     payload = json.loads(as_json.stdout)
-    probs = {row["outcome"]: row["probability"] for row in payload["probabilities"]}
-    assert abs(probs["cooperation"] - 0.875) < 0.03
+    probs = {row["outcome"]: row["share"] for row in payload["shares"]}
+    # default margin 0.05: the share worked out in test_scenario_montecarlo
+    from tests.scenario.test_scenario_montecarlo import lead_share_by_grid
+
+    assert abs(probs["cooperation"] - lead_share_by_grid(1.0, 0.05)[0]) < 0.03
     assert payload["settings"]["draws"] == 2000 and payload["assumptions"]
 
 

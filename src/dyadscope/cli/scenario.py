@@ -98,7 +98,7 @@ def _interval_table(frame: pd.DataFrame) -> pd.DataFrame:
         {
             "outcome": frame["outcome"],
             "label": frame["label"],
-            "probability": frame["probability"].map(lambda p: f"{p:.2%}"),
+            "share of maps": frame["share"].map(lambda p: f"{p:.2%}"),
             "95% interval": [
                 f"{lo:.2%} – {hi:.2%}"
                 for lo, hi in zip(frame["ci_low"], frame["ci_high"], strict=True)

@@ -23,7 +23,7 @@ class ScenarioSection:
     """What the brief's scenarios section shows.
 
     ``probabilities``: scenario, scenario_label, outcome, label, category, count,
-    probability, ci_low, ci_high (one row per scenario and category).
+    share, ci_low, ci_high (one row per scenario and category).
     ``convergence``: scenario, settled (share at a fixed point), limit_cycle,
     no_convergence, mean_steps.  ``tornado``: the top inputs for ``tornado_outcome``
     under ``tornado_scenario`` — parameter, label, kind, S1, S1_conf, ST, ST_conf.
@@ -78,7 +78,7 @@ def scenario_section(
         )
     anchor = results.get(sobol_scenario) or results[next(iter(results))]
     outcomes = anchor.probabilities[anchor.probabilities["category"] == "outcome"]
-    leader = str(outcomes.sort_values("probability", ascending=False)["outcome"].iloc[0])
+    leader = str(outcomes.sort_values("share", ascending=False)["outcome"].iloc[0])
     sob = sobol_indices(case, anchor.scenario.id, n=sobol_n, seed=seed, top=top, **options)
     tornado = sob.frame[sob.frame["outcome"] == leader].drop(columns=["outcome", "rank"])
     return ScenarioSection(

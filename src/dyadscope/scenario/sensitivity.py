@@ -264,7 +264,6 @@ def sobol_indices(
     lam: float = 1.0,
     max_iter: int = CASE_MAX_ITER,
     eps: float = 1e-3,
-    default_activation: float = 0.5,
     conf_level: float = 0.95,
     dtype: type[np.floating[Any]] = np.float32,
 ) -> SobolResult:
@@ -295,7 +294,7 @@ def sobol_indices(
     if not outcomes:
         raise InputError(f"{fcm.source} has no outcome factors to analyse")
     inputs = _inputs(fcm, params)
-    start = initial_state(fcm, transfer, default=default_activation)
+    start = initial_state(fcm, transfer, overrides=spec.clamps)
     levels = to_activation(list(spec.clamps.values()), transfer)
     clamps = {fcm.index(k): float(v) for k, v in zip(spec.clamps, levels, strict=True)}
     model = _case_model(fcm, inputs, start, clamps, settings, dtype)
