@@ -225,3 +225,6 @@ def sensitivity(
 def register(app: typer.Typer) -> None:
     """Add the scenario commands to the main app."""
     app.add_typer(scenario_app, name="scenario")
+
+
+from dyadscope.cli import scenario_compare as _compare  # noqa: E402, F401 (compare, robustness, replay)
