@@ -1,6 +1,6 @@
 """The data behind the brief's scenarios section: one call, plain frames, no HTML.
 
-The report renders; this module only runs the engine: outcome probabilities with
+The report renders; this module only runs the engine: outcome shares with
 intervals for every scenario of the case, how many draws settled, and Sobol indices
 for the outcome that leads the baseline (the tornado chart), with the assumptions
 the brief must state beside them.
@@ -26,7 +26,8 @@ class ScenarioSection:
     share, ci_low, ci_high (one row per scenario and category).
     ``convergence``: scenario, settled (share at a fixed point), limit_cycle,
     no_convergence, mean_steps.  ``tornado``: the top inputs for ``tornado_outcome``
-    under ``tornado_scenario`` — parameter, label, kind, S1, S1_conf, ST, ST_conf.
+    under ``tornado_scenario`` — parameter, label, kind, S1, S1_conf, ST, ST_conf —
+    only those whose ST interval excludes 0 (the others cannot be told from no effect).
     """
 
     probabilities: pd.DataFrame
@@ -80,7 +81,8 @@ def scenario_section(
     outcomes = anchor.probabilities[anchor.probabilities["category"] == "outcome"]
     leader = str(outcomes.sort_values("share", ascending=False)["outcome"].iloc[0])
     sob = sobol_indices(case, anchor.scenario.id, n=sobol_n, seed=seed, top=top, **options)
-    tornado = sob.frame[sob.frame["outcome"] == leader].drop(columns=["outcome", "rank"])
+    shown = (sob.frame["outcome"] == leader) & sob.frame["distinguishable"]
+    tornado = sob.frame[shown].drop(columns=["outcome", "rank"])
     return ScenarioSection(
         probabilities=pd.concat(frames, ignore_index=True),
         convergence=pd.DataFrame(conv_rows),
