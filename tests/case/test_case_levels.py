@@ -101,3 +101,12 @@ def test_no_hidden_default_level_in_the_engine() -> None:
         assert "default_activation" not in text, py.name
         assert not re.search(r"default\s*[:=][^\n]*0\.5", text), py.name
     assert load_case().factor("mutual_nuclear_deterrence").level is not None
+
+
+def test_levels_docstring_examples_run() -> None:
+    import doctest
+
+    from dyadscope.case import levels
+
+    failures, _ = doctest.testmod(levels)
+    assert failures == 0

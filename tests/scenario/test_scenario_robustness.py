@@ -109,3 +109,14 @@ def test_robustness_and_replay_cli(lever_case_path: Path) -> None:
     assert "courted" in rep.stdout and "pressed" in rep.stdout
     bad = runner.invoke(app, ["scenario", "compare", *base, "--margin", "-1"])
     assert bad.exit_code != 0
+
+
+def test_shipped_case_replays_its_dated_states() -> None:
+    """The shipped case's three dated states run; the verdicts are reported, whatever they are."""
+    from dyadscope.case import load_case
+
+    res = replay(load_case(), draws=300)
+    assert res.verdicts["state"].tolist() == ["early_1990s", "treaty_2001", "after_crimea"]
+    assert set(res.verdicts["expected"]) <= {"strategic_partnership", "partnership_of_convenience"}
+    assert res.verdicts["match"].dtype == bool
+    assert (res.frame.groupby("state")["expected"].sum() == 1).all()
