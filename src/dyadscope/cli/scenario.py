@@ -127,11 +127,12 @@ def run(
     fmt: OutputFormat = FORMAT_OPT,
     output: Path | None = OUTPUT_OPT,
 ) -> None:
-    """Outcome probabilities of one scenario, with 95% Wilson intervals.
+    """Share of plausible maps in which each outcome leads, with 95% Wilson intervals.
 
     Every uncertain link weight is drawn from its interval, the map is run with the
-    scenario's levers clamped, and each draw is counted for the outcome that ends most
-    active; ties, limit cycles and unsettled draws are counted apart.
+    scenario's levers clamped, and each draw is counted for the outcome that leads the
+    runner-up by at least 0.05; closer calls (undetermined), limit cycles and unsettled
+    draws are counted apart. Not a probability: see `scenario compare` for robustness.
     """
     from dyadscope.scenario import run_scenario
 
