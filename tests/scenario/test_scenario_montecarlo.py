@@ -173,6 +173,20 @@ def test_brief_section_data(lever_case: Case) -> None:
     assert sec.tornado_outcome == "cooperation"
     assert sec.tornado.iloc[0]["parameter"] == "link:pressure->cooperation"
     assert any("Sobol" in a for a in sec.assumptions)
+    # the fixture's two dated states: one the map reproduces, one it cannot
+    assert sec.replay["match"].tolist() == [True, False]
+    assert sec.robustness is None
+    assert bool(sec.tornado["distinguishable"].all())
+
+
+def test_brief_section_with_robustness(lever_case: Case) -> None:
+    from dyadscope.scenario import scenario_section
+
+    sec = scenario_section(
+        lever_case, draws=200, sobol_n=64, rule="kosko", margin=0.1, robustness_draws=50
+    )
+    assert sec.robustness is not None and len(sec.robustness) == 9
+    assert {"robust_share", "robust"} <= set(sec.robustness.columns)
 
 
 def lead_share_by_grid(p: float, margin: float, n: int = 2001) -> tuple[float, float]:
