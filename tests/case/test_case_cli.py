@@ -151,9 +151,9 @@ def test_every_case_command_and_option_has_help() -> None:
 def test_validate_prints_warnings_but_succeeds(minimal_path: Path, tmp_path: Path) -> None:
     text = minimal_path.read_text(encoding="utf-8")
     path = tmp_path / "warn.yaml"
-    path.write_text(
-        text.replace("clamps: {trade_complementarity: -0.8}", "clamps: {partnership: 1}")
-    )
+    text = text.replace("clamps: {trade_complementarity: -0.8}", "clamps: {partnership: 1}")
+    # clamping a non-lever must be declared with a reason (else validation refuses it)
+    path.write_text(text.replace("      trade_complementarity: The", "      partnership: The"))
     result = runner.invoke(app, ["case", "validate", str(path)])
     assert result.exit_code == 0, result.output
     assert "warning: scenario 'trade_shock' clamps outcome 'partnership'" in _flat(result.stderr)

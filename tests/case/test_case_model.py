@@ -145,6 +145,7 @@ def test_json_schema_describes_the_file() -> None:
     assert schema["additionalProperties"] is False
     assert set(schema["properties"]) == {
         "id", "title", "summary", "actors", "documents", "factors", "links", "scenarios", "claims",
+        "history",
     }  # fmt: skip
     factor = schema["$defs"]["Factor"]
     assert factor["properties"]["kind"]["enum"] == list(FACTOR_KINDS)
@@ -169,6 +170,7 @@ def test_lint_flags_what_is_probably_unfinished(minimal_data: dict[str, Any]) ->
         for link in minimal_data["links"]
     ]
     minimal_data["scenarios"][1]["clamps"] = {"partnership": 0.5}
+    minimal_data["scenarios"][1]["non_lever_clamps"] = {"partnership": "a test of the warning"}
     assert lint_case(validate_data(minimal_data)) == [
         "document 'ministry_bulletin.txt' is never cited",
         "factor 'loner' has no link to or from any other factor",

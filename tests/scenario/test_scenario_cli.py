@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 from typer.testing import CliRunner
 
 from dyadscope.cli import app
@@ -29,8 +30,12 @@ def test_run_table_and_json(lever_case_path: Path) -> None:
     assert "Settled at a fixed point: 100.0%" in table.stdout
     as_json = runner.invoke(app, [*args, "--format", "json"])
     payload = json.loads(as_json.stdout)
-    probs = {row["outcome"]: row["probability"] for row in payload["probabilities"]}
-    assert abs(probs["cooperation"] - 0.875) < 0.03
+    probs = {row["outcome"]: row["share"] for row in payload["shares"]}
+    # default margin 0.05: cooperation = tanh(wc), rivalry = tanh(wr), wc ~ U[-0.2, 0.6],
+    # wr ~ U[-0.6, 0.2]; the share with a lead of 0.05 is integrated on a grid
+    u = (np.arange(2001) + 0.5) / 2001
+    gap = np.tanh(-0.2 + 0.8 * u[:, None]) - np.tanh(-0.6 + 0.8 * u[None, :])
+    assert abs(probs["cooperation"] - float(np.mean(gap >= 0.05))) < 0.03
     assert payload["settings"]["draws"] == 2000 and payload["assumptions"]
 
 

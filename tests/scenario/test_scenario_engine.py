@@ -120,7 +120,9 @@ def test_map_built_from_a_case(lever_case: Case) -> None:
     i, j = m.index("pressure"), m.index("rivalry")
     assert (m.W[i, j], m.low[i, j], m.high[i, j]) == (-0.2, -0.6, 0.2)
     assert m.uncertain.size == 2
+    # every factor starts at the level the case states (pressure 0.5, habit 0.5)
     assert initial_state(m).tolist() == [0.5, 0.5, 0.0, 0.0]
+    assert m.levels is not None and m.levels[m.index("habit")] == 0.5
 
 
 @pytest.mark.parametrize(

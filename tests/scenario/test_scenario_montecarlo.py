@@ -37,7 +37,9 @@ def _case_like_map() -> FCM:
     W[6:, :] = 0.0
     W[0, 6], W[1, 7] = 0.6, -0.4
     width = np.where(W != 0, 0.2, 0.0)
-    return FCM([f"f{i}" for i in range(n)], kinds, W, W - width, W + width)
+    levels = np.full(n, np.nan)
+    levels[:2] = 0.5
+    return FCM([f"f{i}" for i in range(n)], kinds, W, W - width, W + width, levels=levels)
 
 
 def test_same_seed_same_numbers_other_seed_other_numbers() -> None:
@@ -111,11 +113,11 @@ def test_known_outcome_probabilities(
     unless U2 - U1 > 0.5, which has probability 0.5**2 / 2 = 0.125.  So for p > 0
     cooperation wins with probability 0.875, and for p < 0 rivalry does.
     """
-    res = run_scenario(lever_case, scenario, draws=20_000, seed=3, rule="kosko")
+    res = run_scenario(lever_case, scenario, draws=20_000, seed=3, rule="kosko", margin=0.0)
     probs = res.frame.set_index("outcome")
-    assert probs.loc[winner, "probability"] == pytest.approx(0.875, abs=0.01)
+    assert probs.loc[winner, "share"] == pytest.approx(0.875, abs=0.01)
     assert probs.loc[winner, "ci_low"] < 0.875 + 0.01 and probs.loc[winner, "ci_high"] > 0.865
-    assert probs.loc[["tie", "limit_cycle", "no_convergence"], "count"].sum() == 0
+    assert probs.loc[["undetermined", "limit_cycle", "no_convergence"], "count"].sum() == 0
     assert probs["count"].sum() == 20_000
     assert res.assumptions and all(isinstance(a, str) for a in res.assumptions)
     json.dumps(res.to_dict(), allow_nan=False)
@@ -171,3 +173,79 @@ def test_brief_section_data(lever_case: Case) -> None:
     assert sec.tornado_outcome == "cooperation"
     assert sec.tornado.iloc[0]["parameter"] == "link:pressure->cooperation"
     assert any("Sobol" in a for a in sec.assumptions)
+    # the fixture's two dated states: one the map reproduces, one it cannot
+    assert sec.replay["match"].tolist() == [True, False]
+    assert sec.robustness is None
+    assert bool(sec.tornado["distinguishable"].all())
+
+
+def test_brief_section_with_robustness(lever_case: Case) -> None:
+    from dyadscope.scenario import scenario_section
+
+    sec = scenario_section(
+        lever_case, draws=200, sobol_n=64, rule="kosko", margin=0.1, robustness_draws=50
+    )
+    assert sec.robustness is not None and len(sec.robustness) == 9
+    assert {"robust_share", "robust"} <= set(sec.robustness.columns)
+
+
+def lead_share_by_grid(p: float, margin: float, n: int = 2001) -> tuple[float, float]:
+    """Shares of maps where cooperation / rivalry lead by ``margin`` in the invented case.
+
+    Worked independently of the engine: after settling (Kosko, tanh, lever held at
+    ``p``) cooperation = tanh(p·wc) and rivalry = tanh(p·wr) with wc ~ U[-0.2, 0.6] and
+    wr ~ U[-0.6, 0.2] independent; the shares are integrated on an n×n midpoint grid.
+    """
+    u = (np.arange(n) + 0.5) / n
+    wc = -0.2 + 0.8 * u[:, None]
+    wr = -0.6 + 0.8 * u[None, :]
+    gap = np.tanh(p * wc) - np.tanh(p * wr)
+    return float(np.mean(gap >= margin)), float(np.mean(-gap >= margin))
+
+
+@pytest.mark.parametrize("margin", [0.05, 0.2])
+def test_margin_leaves_close_calls_undetermined(lever_case: Case, margin: float) -> None:
+    coop, riv = lead_share_by_grid(1.0, margin)
+    res = run_scenario(lever_case, "push", draws=20_000, seed=4, rule="kosko", margin=margin)
+    shares = res.frame.set_index("outcome")["share"]
+    assert shares["cooperation"] == pytest.approx(coop, abs=0.01)
+    assert shares["rivalry"] == pytest.approx(riv, abs=0.01)
+    assert shares["undetermined"] == pytest.approx(1 - coop - riv, abs=0.01)
+    assert 1 - coop - riv > 0.02  # the margin does bite
+
+
+def test_outcome_mean_activation_and_interval(lever_case: Case) -> None:
+    """Under push, cooperation = tanh(wc), wc ~ U[-0.2, 0.6]: mean = ∫tanh / 0.8."""
+    res = run_scenario(lever_case, "push", draws=20_000, seed=2, rule="kosko")
+    row = res.frame.set_index("outcome").loc["cooperation"]
+    mean = (math.log(math.cosh(0.6)) - math.log(math.cosh(-0.2))) / 0.8
+    assert row["mean_activation"] == pytest.approx(mean, abs=0.005)
+    # central 95 % of tanh(U[-0.2, 0.6]) is tanh of the 2.5 % and 97.5 % points of wc
+    assert row["activation_low"] == pytest.approx(math.tanh(-0.2 + 0.8 * 0.025), abs=0.01)
+    assert row["activation_high"] == pytest.approx(math.tanh(-0.2 + 0.8 * 0.975), abs=0.01)
+
+
+def test_exogenous_level_without_statement_is_refused() -> None:
+    m = FCM(["a", "b"], ["driver", "outcome"], np.array([[0.0, 0.5], [0.0, 0.0]]))
+    with pytest.raises(InputError, match=r"\['a'\] have no incoming links and no stated level"):
+        initial_state(m)
+    assert initial_state(m, overrides={"a": 0.2}).tolist() == [0.2, 0.0]
+
+
+def test_stated_level_interval_is_sampled() -> None:
+    """Level of 'a' drawn from U[0, 1], weight 1 into b (Kosko, tanh): b = tanh(a)."""
+    nan = float("nan")
+    m = FCM(["a", "b"], ["driver", "outcome"], np.array([[0.0, 1.0], [0.0, 0.0]]),
+            levels=np.array([0.5, nan]), level_low=np.array([0.0, nan]),
+            level_high=np.array([1.0, nan]))  # fmt: skip
+    from dyadscope.scenario import FCMSettings
+
+    s = FCMSettings(rule="kosko")
+    run = monte_carlo(m, 4000, seed=1, initial=initial_state(m), settings=s, keep_states=True)
+    assert run.final is not None
+    a, b = run.final[:, 0].astype(float), run.final[:, 1].astype(float)
+    assert a.min() >= 0 and a.max() <= 1 and a.std() > 0.25  # uniform on [0, 1]: sd 0.289
+    np.testing.assert_allclose(b, np.tanh(a), atol=1e-5)
+    fixed = monte_carlo(m, 50, seed=1, initial=initial_state(m), settings=s, keep_states=True,
+                        sample_levels=False)  # fmt: skip
+    assert fixed.final is not None and np.all(fixed.final[:, 0] == 0.5)

@@ -61,3 +61,22 @@ def test_case_levers_and_both(lever_case: Case) -> None:
     assert set(res.frame["kind"]) == {"lever"}
     assert len(res.frame) == 2
     assert set(res.full["kind"]) == {"lever", "link"}
+
+
+def test_sample_grows_until_the_top_index_is_precise(lever_case: Case) -> None:
+    res = sobol_indices(lever_case, "push", n=64, rule="kosko", max_n=8192)
+    assert res.settings["precise"] is True
+    for _, g in res.full.groupby("outcome"):
+        top = g.loc[g["ST"].idxmax()]
+        assert top["ST_conf"] < 0.25 * top["ST"]
+    assert res.settings["n"] >= 64
+    np.testing.assert_array_equal(
+        res.full["distinguishable"], (res.full["ST"] - res.full["ST_conf"]) > 0
+    )
+
+
+def test_time_bound_stops_the_growth(lever_case: Case) -> None:
+    res = sobol_indices(lever_case, "push", n=64, rule="kosko", time_budget_s=0.0)
+    assert res.settings["n"] == 64
+    if not res.settings["precise"]:
+        assert any("rough" in a for a in res.assumptions)

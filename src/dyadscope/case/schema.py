@@ -222,6 +222,45 @@ class Factor(_Model):
         default=None, description="id of a measurable indicator, e.g. 'trade_share_a'"
     )
     evidence: list[Evidence]
+    level: Unit | None = Field(
+        default=None,
+        description="signed level in [-1, 1] the factor holds when nothing acts on it "
+        "(required for every factor without incoming links)",
+    )
+    level_interval: tuple[Unit, Unit] | None = Field(
+        default=None, description="[low, high] the sampler draws the level from"
+    )
+    level_rationale: Text | None = Field(
+        default=None, description="why the level sits where it does"
+    )
+    level_evidence: list[Evidence] = Field(
+        default_factory=list, description="citations for the level"
+    )
+
+    @field_validator("level_interval")
+    @classmethod
+    def _level_interval_holds_level(
+        cls, value: tuple[float, float] | None, info: ValidationInfo
+    ) -> tuple[float, float] | None:
+        if value is None:
+            return value
+        low, high = value
+        if low > high:
+            raise PydanticCustomError(
+                "interval_order", "low {low} > high {high}", {"low": low, "high": high}
+            )
+        level = info.data.get("level")
+        if level is None:
+            raise PydanticCustomError(
+                "interval_without_level", "a level_interval needs a level inside it"
+            )
+        if not low <= level <= high:
+            raise PydanticCustomError(
+                "interval_weight",
+                "level {level} is outside its level_interval [{low}, {high}]",
+                {"level": level, "low": low, "high": high},
+            )
+        return value
 
     @field_validator("evidence")
     @classmethod
@@ -270,7 +309,23 @@ class Scenario(_Model):
     label: Text
     rationale: Text
     clamps: dict[Slug, Unit] = Field(default_factory=dict)
+    non_lever_clamps: dict[Slug, Text] = Field(
+        default_factory=dict,
+        description="factors clamped although not of kind lever, each with the reason",
+    )
     evidence: list[Evidence] = Field(default_factory=list)
+
+
+class HistoricalState(_Model):
+    """A dated state of the dyad: lever levels the sources give, and the outcome they name."""
+
+    id: Slug
+    label: Text
+    period: Annotated[Text, BeforeValidator(_period_to_text)]
+    levels: dict[Slug, Unit] = Field(min_length=1)
+    expected: Slug = Field(description="id of the outcome the sources describe for the period")
+    rationale: Text
+    evidence: list[Evidence] = Field(min_length=1)
 
 
 class Claim(_Model):
@@ -308,6 +363,9 @@ class Case(_Model):
     claims: list[Claim] = Field(
         default_factory=list, description="figures quoted in the documents, with citations"
     )
+    history: list[HistoricalState] = Field(
+        default_factory=list, description="dated states for the historical replay"
+    )
 
     _source: str | None = PrivateAttr(default=None)
 
@@ -315,9 +373,11 @@ class Case(_Model):
     def _references_hold(self, info: ValidationInfo) -> Case:
         if info.context and info.context.get(SKIP_REFERENCES):
             return self
+        from dyadscope.case.levels import level_problems
         from dyadscope.case.references import reference_problems
 
-        problems = reference_problems(self.model_dump())
+        data = self.model_dump()
+        problems = reference_problems(data) + level_problems(data)
         if problems:
             raise ValueError("; ".join(str(p) for p in problems))
         return self
@@ -392,6 +452,6 @@ def case_json_schema() -> dict[str, Any]:
 #: Every field name the case schema knows, to suggest a spelling for an unknown key.
 FIELD_NAMES: frozenset[str] = frozenset(
     name
-    for model in (Actor, Document, Evidence, Factor, Link, Scenario, Claim, Case)
+    for model in (Actor, Document, Evidence, Factor, Link, Scenario, HistoricalState, Claim, Case)
     for name in model.model_fields
 )

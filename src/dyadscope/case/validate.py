@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from dyadscope._io import read_text_limited
 from dyadscope.case._problems import PathPart, Problem
+from dyadscope.case.levels import level_document_problems, level_problems
 from dyadscope.case.references import document_problems, reference_problems
 from dyadscope.case.schema import FIELD_NAMES, SKIP_REFERENCES, Case
 from dyadscope.errors import CaseValidationError
@@ -35,6 +36,7 @@ _SELF_DESCRIBING = {
     "no_evidence",
     "interval_order",
     "interval_weight",
+    "interval_without_level",
 }
 
 
@@ -200,8 +202,10 @@ def validate_data(
         except ValidationError as exc:
             problems += pydantic_problems(exc)
         problems += reference_problems(data)
+        problems += level_problems(data)
         if docs_dir is not None:
             problems += document_problems(data, docs_dir)
+            problems += level_document_problems(data, docs_dir)
     if problems:
         lines = lines or {}
         located = [

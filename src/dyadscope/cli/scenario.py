@@ -97,7 +97,7 @@ def _interval_table(frame: pd.DataFrame) -> pd.DataFrame:
         {
             "outcome": frame["outcome"],
             "label": frame["label"],
-            "probability": frame["probability"].map(lambda p: f"{p:.2%}"),
+            "share of maps": frame["share"].map(lambda p: f"{p:.2%}"),
             "95% interval": [
                 f"{lo:.2%} – {hi:.2%}"
                 for lo, hi in zip(frame["ci_low"], frame["ci_high"], strict=True)
@@ -133,11 +133,12 @@ def run(
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
-    """Outcome probabilities of one scenario, with 95% Wilson intervals.
+    """Share of plausible maps in which each outcome leads, with 95% Wilson intervals.
 
     Every uncertain link weight is drawn from its interval, the map is run with the
-    scenario's levers clamped, and each draw is counted for the outcome that ends most
-    active; ties, limit cycles and unsettled draws are counted apart.
+    scenario's levers clamped, and each draw is counted for the outcome that leads the
+    runner-up by at least 0.05; closer calls (undetermined), limit cycles and unsettled
+    draws are counted apart. Not a probability: see `scenario compare` for robustness.
     """
     from dyadscope.scenario import run_scenario
 
@@ -236,3 +237,6 @@ def sensitivity(
 def register(app: typer.Typer) -> None:
     """Add the scenario commands to the main app."""
     app.add_typer(scenario_app, name="scenario")
+
+
+from dyadscope.cli import scenario_compare as _compare  # noqa: E402, F401 (compare, robustness, replay)

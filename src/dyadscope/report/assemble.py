@@ -97,17 +97,17 @@ def assemble(
 
 
 def _scenario_card(data: Any) -> Card:
-    """The baseline's most likely outcome, with its probability and interval."""
+    """The outcome leading the baseline, with its share of plausible maps and interval."""
     p = data.probabilities
     base = p[(p["scenario"] == "baseline") & (p["category"] == "outcome")]
     if base.empty:
         base = p[p["category"] == "outcome"]
     if base.empty:
-        return card("Most likely outcome", "NA", "no scenario results")
-    top = base.sort_values("probability").iloc[-1]
+        return card("Leading outcome", "NA", "no scenario results")
+    top = base.sort_values("share").iloc[-1]
     return card(
-        f"Most likely outcome ({top['scenario']})",
-        f"{top['probability']:.0%}",
+        f"Leading outcome, share of plausible maps ({top['scenario']})",
+        f"{top['share']:.0%}",
         f"{top['label']} · 95% CI {top['ci_low']:.0%}–{top['ci_high']:.0%}",
     )
 

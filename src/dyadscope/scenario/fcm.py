@@ -58,6 +58,9 @@ class FCM:
     high: NDArray[np.float64] | None = None
     labels: Sequence[str] | None = None
     source: str = "user-supplied map"
+    levels: NDArray[np.float64] | None = None
+    level_low: NDArray[np.float64] | None = None
+    level_high: NDArray[np.float64] | None = None
 
     def __post_init__(self) -> None:
         nodes = list(self.nodes)
@@ -88,6 +91,14 @@ class FCM:
             )
         if self.labels is not None and len(self.labels) != n:
             problems.append(f"{len(self.labels)} labels for {n} nodes")
+        levels = np.full(n, np.nan) if self.levels is None else np.asarray(self.levels, float)
+        lvl_lo = levels.copy() if self.level_low is None else np.asarray(self.level_low, float)
+        lvl_hi = levels.copy() if self.level_high is None else np.asarray(self.level_high, float)
+        for name, arr in (("levels", levels), ("level_low", lvl_lo), ("level_high", lvl_hi)):
+            if arr.shape != (n,):
+                problems.append(f"{name} has shape {arr.shape}, expected {(n,)}")
+            elif np.any(np.abs(arr[~np.isnan(arr)]) > 1.0):
+                problems.append(f"{name} must lie in [-1, 1]")
         if problems:
             raise InputError(f"fuzzy cognitive map from {self.source}: " + "; ".join(problems))
         object.__setattr__(self, "nodes", nodes)
@@ -96,6 +107,9 @@ class FCM:
         object.__setattr__(self, "W", W)
         object.__setattr__(self, "low", low)
         object.__setattr__(self, "high", high)
+        object.__setattr__(self, "levels", levels)
+        object.__setattr__(self, "level_low", lvl_lo)
+        object.__setattr__(self, "level_high", lvl_hi)
 
     @property
     def n(self) -> int:
@@ -114,6 +128,20 @@ class FCM:
     def indices_of(self, kind: str) -> list[int]:
         """Positions of the nodes of one kind (e.g. ``"outcome"`` or ``"lever"``)."""
         return [i for i, k in enumerate(self.kinds) if k == kind]
+
+    @property
+    def exogenous(self) -> NDArray[np.bool_]:
+        """Per node: does nothing act on it (no weight and no interval in its column)?"""
+        assert self.low is not None and self.high is not None
+        pattern = (self.W != 0) | (self.low != self.high)
+        return ~pattern.any(axis=0)
+
+    @property
+    def uncertain_levels(self) -> NDArray[np.intp]:
+        """Positions of the nodes whose stated level has an interval with width."""
+        assert self.level_low is not None and self.level_high is not None
+        with np.errstate(invalid="ignore"):
+            return np.flatnonzero(self.level_high > self.level_low)
 
     @property
     def uncertain(self) -> NDArray[np.intp]:
@@ -166,6 +194,15 @@ def fcm_from_case(case: Any) -> FCM:
         interval = getattr(link, "interval", None)
         lo, hi = (link.weight, link.weight) if interval is None else interval
         W[i, j], low[i, j], high[i, j] = link.weight, lo, hi
+    levels = np.full(n, np.nan)
+    level_low = np.full(n, np.nan)
+    level_high = np.full(n, np.nan)
+    for k, f in enumerate(factors):
+        level = getattr(f, "level", None)
+        if level is not None:
+            interval = getattr(f, "level_interval", None)
+            levels[k] = level
+            level_low[k], level_high[k] = (level, level) if interval is None else interval
     return FCM(
         nodes=ids,
         kinds=[str(getattr(f, "kind", "")) for f in factors],
@@ -174,6 +211,9 @@ def fcm_from_case(case: Any) -> FCM:
         high=high,
         labels=[str(getattr(f, "label", f.id)) for f in factors],
         source=source,
+        levels=levels,
+        level_low=level_low,
+        level_high=level_high,
     )
 
 
@@ -196,24 +236,37 @@ def initial_state(
     fcm: FCM,
     transfer: str = "tanh",
     *,
-    default: float = 0.5,
     overrides: Mapping[str, float] | None = None,
 ) -> NDArray[np.float64]:
     """The starting activations of a case map, on the signed scale then mapped.
 
-    Every factor except the outcomes starts at ``default`` (0.5: "present, at
-    moderate strength"), so the map has something to propagate; outcomes start at
-    0 (neutral) so that where they end is the map's doing, not the analyst's.
-    ``overrides`` sets chosen factors (signed scale).
+    Every factor starts at the ``level`` the case states for it; a factor without a
+    stated level starts at 0 (neutral), outcomes included, so where it ends is the
+    map's doing.  A factor nothing acts on keeps its starting level through the run,
+    so it must have a stated level (or an override): there is no hidden default.
+    ``overrides`` sets chosen factors (signed scale), e.g. the clamped levers.
 
     >>> import numpy as np
-    >>> m = FCM(["a", "b"], ["driver", "outcome"], np.zeros((2, 2)))
+    >>> m = FCM(["a", "b"], ["driver", "outcome"], np.array([[0, .5], [0, 0]]),
+    ...         levels=np.array([0.4, np.nan]))
     >>> initial_state(m).tolist()
-    [0.5, 0.0]
+    [0.4, 0.0]
     """
-    signed = np.array([0.0 if k == "outcome" else default for k in fcm.kinds])
-    for node, value in (overrides or {}).items():
+    assert fcm.levels is not None
+    signed = np.where(np.isnan(fcm.levels), 0.0, fcm.levels)
+    given = dict(overrides or {})
+    for node, value in given.items():
         signed[fcm.index(node)] = _level(value, f"initial value of {node!r}")
+    missing = [
+        fcm.nodes[i]
+        for i in np.flatnonzero(fcm.exogenous & np.isnan(fcm.levels))
+        if fcm.kinds[i] != "outcome" and fcm.nodes[i] not in given
+    ]
+    if missing:
+        raise InputError(
+            f"{fcm.source}: factor(s) {missing} have no incoming links and no stated level; "
+            "give each a level (the case's `level` field) or pass it in overrides"
+        )
     return to_activation(signed, transfer)
 
 
@@ -277,7 +330,7 @@ def simulate(
     """
     s = settings or FCMSettings()
     if initial is None or isinstance(initial, Mapping):
-        start = initial_state(fcm, s.transfer, overrides=initial)
+        start = initial_state(fcm, s.transfer, overrides={**(initial or {}), **(clamps or {})})
     else:
         start = np.asarray(list(initial), dtype=np.float64)
         if start.shape != (fcm.n,):

@@ -1,9 +1,13 @@
-"""Monte Carlo over a map's uncertain weights: how often does each outcome win?
+"""Monte Carlo over a map's uncertainties: in what share of plausible maps does an outcome lead?
 
 A case gives every link an interval, not a number.  A Monte Carlo run draws every
-uncertain weight from its interval, runs the map, and records which outcome ends
-most active; repeated many times this turns "the weights are uncertain" into
-"outcome X wins in 62 % of plausible maps (95 % interval 61.7–62.3 %)".
+uncertain weight (and every stated level with an interval) from its interval, runs
+the map, and records which outcome ends most active *by a clear margin*; repeated
+many times this turns "the weights are uncertain" into "outcome X leads in 62 % of
+plausible maps (95 % interval 61.7–62.3 %)".  That is a share of maps the case
+allows, not the probability of an event in the world: the outcomes are not mutually
+exclusive states, and a draw whose top two outcomes are within the margin counts as
+``undetermined`` rather than being forced into one.
 
 Reproducibility: the draws are split into fixed blocks of :data:`RNG_BLOCK` draws and
 block ``k`` takes its random numbers from ``SeedSequence(seed, spawn_key=(k,))``.
@@ -40,8 +44,14 @@ from dyadscope.scenario.sampling import (
     DISTRIBUTIONS,
     RNG_BLOCK,
     ReducedSampler,
+    draw_level_values,
     draw_link_values,
 )
+
+#: Default lead (in activation) the top outcome needs over the runner-up to count.
+DEFAULT_MARGIN = 0.05
+#: Central share of draws the activation interval covers.
+ACTIVATION_COVER = 0.95
 
 #: Default number of draws simulated together (a multiple of the RNG block).
 DEFAULT_CHUNK = RNG_BLOCK
@@ -64,20 +74,26 @@ def classify(
     status: NDArray[np.int8],
     outcome_idx: list[int],
     *,
-    tie_tol: float = 1e-6,
+    margin: float = DEFAULT_MARGIN,
 ) -> NDArray[np.int16]:
-    """Code each draw's ending: outcome position ``k`` won, or one of three non-answers.
+    """Code each draw's ending: outcome position ``k`` led, or one of three non-answers.
 
     A draw that reached a fixed point goes to the outcome node with the highest final
-    activation; if the top two are within ``tie_tol`` it is a tie (code ``K``, where
-    ``K`` is the number of outcomes).  A limit cycle is code ``K + 1`` and a draw that
-    neither settled nor cycled is ``K + 2``: these are reported, never forced into an
-    outcome.
+    activation only if it leads the runner-up by at least ``margin``; otherwise it is
+    undetermined (code ``K``, where ``K`` is the number of outcomes).  The outcomes
+    are not exclusive states, so a near-tie says the map does not choose.  A limit
+    cycle is code ``K + 1`` and a draw that neither settled nor cycled is ``K + 2``:
+    these are reported, never forced into an outcome.
 
     >>> import numpy as np
-    >>> classify(np.array([[.1, .9, .2], [.5, .5, .0]]), np.array([0, 0]), [0, 1]).tolist()
-    [1, 2]
+    >>> final = np.array([[.1, .9, .2], [.5, .5, .0], [.5, .47, .0]])
+    >>> classify(final, np.array([0, 0, 0]), [0, 1]).tolist()
+    [1, 2, 2]
+    >>> classify(final, np.array([0, 0, 0]), [0, 1], margin=0.01).tolist()
+    [1, 2, 0]
     """
+    if not (np.isfinite(margin) and margin >= 0):
+        raise InputError(f"margin must be a non-negative number, got {margin!r}")
     k = len(outcome_idx)
     if k == 0:
         raise InputError("the map has no outcome nodes to classify draws into")
@@ -85,7 +101,8 @@ def classify(
     codes = np.argmax(out, axis=1).astype(np.int16)
     if k > 1:
         top2 = -np.partition(-out, 1, axis=1)[:, :2]
-        codes[top2[:, 0] - top2[:, 1] <= tie_tol] = k
+        gap = top2[:, 0] - top2[:, 1]
+        codes[(gap < margin) if margin > 0 else (gap <= 0)] = k
     codes[status == LIMIT_CYCLE] = k + 1
     codes[(status != FIXED_POINT) & (status != LIMIT_CYCLE)] = k + 2
     return codes
@@ -94,7 +111,7 @@ def classify(
 def category_names(fcm: FCM) -> list[str]:
     """Names of the classification codes: the outcome ids, then the three non-answers."""
     return [fcm.nodes[i] for i in fcm.indices_of("outcome")] + [
-        "tie",
+        "undetermined",
         "limit_cycle",
         "no_convergence",
     ]
@@ -116,6 +133,7 @@ class MonteCarloRun:
     activation_sumsq: NDArray[np.float64]
     categories: list[str]
     final: NDArray[np.floating[Any]] | None = field(default=None, repr=False)
+    outcome_final: NDArray[np.float32] | None = field(default=None, repr=False)
 
     @property
     def draws(self) -> int:
@@ -164,8 +182,9 @@ def monte_carlo(
     workers: int | None = None,
     dtype: type[np.floating[Any]] = np.float32,
     keep_states: bool = False,
-    tie_tol: float = 1e-6,
+    margin: float = DEFAULT_MARGIN,
     progress: Progress | None = None,
+    sample_levels: bool = True,
 ) -> MonteCarloRun:
     """Run ``draws`` maps with weights drawn from their intervals, chunk by chunk.
 
@@ -175,6 +194,8 @@ def monte_carlo(
     identical whatever ``chunk_size`` and ``workers`` are.  ``progress(done, total)``
     is called after each chunk.  ``draws`` may be at most :data:`MAX_DRAWS` and a chunk
     at most :data:`MAX_CHUNK` draws, so memory stays bounded.
+    With ``sample_levels`` the held factors whose stated
+    level has an interval get a level drawn per draw (see :func:`draw_level_values`).
 
     >>> import numpy as np
     >>> m = FCM(["lever", "win", "lose"], ["lever", "outcome", "outcome"],
@@ -197,12 +218,18 @@ def monte_carlo(
     steps = np.empty(draws, dtype=np.int32)
     period = np.empty(draws, dtype=np.int32)
     final = np.empty((draws, fcm.n), dtype=dtype) if keep_states else None
+    outcome_final = np.empty((draws, len(outcomes)), dtype=np.float32)
+    level_nodes = router.level_nodes if sample_levels else np.array([], dtype=np.intp)
 
     def run_chunk(start: int) -> tuple[int, NDArray[np.float64], NDArray[np.float64]]:
         stop = min(draws, start + chunk_size)
         values = draw_link_values(fcm, start, stop, seed=seed, distribution=distribution)
-        res = router.run(values)
-        category[start:stop] = classify(res.final, res.status, outcomes, tie_tol=tie_tol)
+        levels = None
+        if level_nodes.size:
+            levels = draw_level_values(fcm, level_nodes, start, stop, seed=seed)
+        res = router.run(values, levels)
+        category[start:stop] = classify(res.final, res.status, outcomes, margin=margin)
+        outcome_final[start:stop] = res.final[:, outcomes]
         status[start:stop] = res.status
         steps[start:stop] = res.steps
         period[start:stop] = res.period
@@ -241,6 +268,7 @@ def monte_carlo(
         activation_sumsq=total_sq,
         categories=category_names(fcm),
         final=final,
+        outcome_final=outcome_final,
     )
 
 
@@ -266,9 +294,7 @@ def wilson_intervals(
     return np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
 
 
-def assumptions_for(
-    settings: FCMSettings, distribution: str, default_activation: float
-) -> list[str]:
+def assumptions_for(settings: FCMSettings, distribution: str, margin: float) -> list[str]:
     """What a scenario run assumes, in plain words, for the brief and the JSON output."""
     rule = {
         "kosko": "the weighted sum of the levels of the factors acting on it",
@@ -282,25 +308,31 @@ def assumptions_for(
         "settles, not when.",
         f"Every uncertain link weight is drawn independently from its interval "
         f"({distribution}); correlations between links are not modelled.",
-        f"Factors other than outcomes start at level {default_activation:g} on a -1 to 1 "
-        "scale, outcomes at 0; factors nothing acts on keep their starting level, and "
-        "clamped levers are held at their level at every step.",
+        "Factors nothing acts on hold the level the case states for them, with its "
+        "citation (drawn from its stated interval, when it has one); other factors and "
+        "the outcomes start at 0 on the -1 to 1 scale; clamped levers are held at their "
+        "level at every step.",
         f"A draw counts for the outcome with the highest final level once no level moves "
-        f"by more than {settings.eps:g} in a step; ties, limit cycles and draws not settled "
-        f"after {settings.max_iter} steps are reported apart, never assigned to an outcome.",
-        "The intervals are Wilson score intervals for a binomial proportion: they measure "
-        "Monte Carlo sampling error only, not whether the map itself is right.",
+        f"by more than {settings.eps:g} in a step and only if it leads the runner-up by "
+        f"at least {margin:g}; otherwise it is undetermined. Limit cycles and draws not "
+        f"settled after {settings.max_iter} steps are reported apart.",
+        "A share is the share of plausible maps (weights and levels the case allows) in "
+        "which an outcome leads, not a probability that it happens.",
+        "The share intervals are Wilson score intervals: they measure Monte Carlo sampling "
+        "error only, not whether the map or the engine settings are right (see "
+        "`scenario robustness` for the spread across settings).",
     ]
 
 
 @dataclass
 class ScenarioResult:
-    """Outcome probabilities of one scenario, with how the draws ended and the settings.
+    """Outcome shares of one scenario, with how the draws ended and the settings.
 
     ``probabilities`` (also ``frame``) has one row per outcome and one per non-answer
-    (tie, limit cycle, no convergence): outcome, label, category, count, probability,
-    ci_low, ci_high.  ``convergence`` counts how draws ended; ``activations`` gives the
-    mean and standard deviation of every factor's final level.
+    (undetermined, limit cycle, no convergence): outcome, label, category, count, share,
+    ci_low, ci_high, mean_activation, activation_low, activation_high.  ``convergence``
+    counts how draws ended; ``activations`` gives the mean and standard deviation of
+    every factor's final level.
     """
 
     case_id: str
@@ -315,14 +347,14 @@ class ScenarioResult:
 
     @property
     def frame(self) -> pd.DataFrame:
-        """The outcome probabilities (the main result)."""
+        """The outcome shares (the main result)."""
         return self.probabilities
 
     def summary(self) -> str:
         """A few lines on how the draws ended and the settings used (for the CLI table).
 
         Warns when many draws had not settled: their outcome is then unknown, and more
-        iterations (or another rule) are needed before the probabilities mean much.
+        iterations (or another rule) are needed before the shares mean much.
         """
         s = self.settings
         conv = self.convergence.set_index("status")
@@ -361,7 +393,7 @@ class ScenarioResult:
                 "rationale": self.scenario.rationale,
                 "evidence": self.scenario.evidence,
             },
-            "probabilities": records(self.probabilities),
+            "shares": records(self.probabilities),
             "convergence": records(self.convergence),
             "activations": records(self.activations),
             "settings": self.settings,
@@ -370,14 +402,38 @@ class ScenarioResult:
         }
 
 
+def outcome_activation_stats(
+    run: MonteCarloRun, cover: float = ACTIVATION_COVER
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Per outcome: mean final activation and the central ``cover`` interval across draws.
+
+    >>> import numpy as np
+    >>> run = MonteCarloRun(np.zeros(3, np.int16), np.zeros(3, np.int8), np.zeros(3, np.int32),
+    ...     np.zeros(3, np.int32), np.zeros(1), np.zeros(1), ["a"],
+    ...     outcome_final=np.array([[0.0], [0.5], [1.0]], dtype=np.float32))
+    >>> [float(v[0]) for v in outcome_activation_stats(run, cover=1.0)]
+    [0.5, 0.0, 1.0]
+    """
+    assert run.outcome_final is not None
+    vals = run.outcome_final.astype(np.float64)
+    tail = (1.0 - cover) / 2.0
+    return (
+        vals.mean(axis=0),
+        np.quantile(vals, tail, axis=0),
+        np.quantile(vals, 1.0 - tail, axis=0),
+    )
+
+
 def _probability_frame(
-    fcm: FCM, run: MonteCarloRun, confidence: float, max_iter: int
+    fcm: FCM, run: MonteCarloRun, confidence: float, max_iter: int, margin: float
 ) -> pd.DataFrame:
     counts = run.counts()
     low, high = wilson_intervals(counts, run.draws, confidence)
     outcomes = fcm.indices_of("outcome")
+    nan3 = [float("nan")] * 3
+    mean, act_low, act_high = outcome_activation_stats(run)
     labels = [fcm.labels[i] for i in outcomes] + [  # type: ignore[index]
-        "Top outcomes tied",
+        f"Undetermined (top two within {margin:g})",
         "Limit cycle (no single end state)",
         f"Not settled after {max_iter} steps",
     ]
@@ -387,9 +443,12 @@ def _probability_frame(
             "label": labels,
             "category": ["outcome"] * len(outcomes) + ["unresolved"] * 3,
             "count": counts,
-            "probability": counts / run.draws,
+            "share": counts / run.draws,
             "ci_low": low,
             "ci_high": high,
+            "mean_activation": [*mean, *nan3],
+            "activation_low": [*act_low, *nan3],
+            "activation_high": [*act_high, *nan3],
         }
     )
 
@@ -439,23 +498,27 @@ def run_scenario(
     max_iter: int = CASE_MAX_ITER,
     *,
     eps: float = 1e-3,
-    default_activation: float = 0.5,
+    margin: float = DEFAULT_MARGIN,
     initial: Mapping[str, float] | None = None,
+    clamps: Mapping[str, float] | None = None,
+    sample_levels: bool = True,
     confidence: float = 0.95,
     chunk_size: int = DEFAULT_CHUNK,
     workers: int | None = None,
     keep_states: bool = False,
     progress: Progress | None = None,
 ) -> ScenarioResult:
-    """Monte Carlo probabilities of each outcome of ``case`` under one scenario.
+    """Monte Carlo shares of plausible maps in which each outcome of ``case`` leads.
 
     The scenario's clamps (signed levels) are held fixed; every uncertain link weight
-    is drawn from its interval; each draw's end state is classified (see
-    :func:`classify`).  Same seed, same numbers — whatever the chunking.
+    is drawn from its interval, and every stated level with an interval from it
+    (``sample_levels``); each draw's end state is classified (see :func:`classify`,
+    ``margin``).  ``initial`` overrides starting levels (signed) and ``clamps`` adds to
+    or overrides the scenario's clamps.  Same seed, same numbers — whatever the chunking.
 
     >>> from dyadscope.case import load_case  # doctest: +SKIP
     >>> res = run_scenario(load_case(), "baseline", draws=20_000, seed=1)  # doctest: +SKIP
-    >>> res.frame[["outcome", "probability", "ci_low", "ci_high"]]  # doctest: +SKIP
+    >>> res.frame[["outcome", "share", "ci_low", "ci_high"]]  # doctest: +SKIP
     """
     started = time.perf_counter()
     settings = FCMSettings(
@@ -469,8 +532,9 @@ def run_scenario(
         raise InputError(f"distribution {distribution!r} is not one of {list(DISTRIBUTIONS)}")
     fcm = fcm_from_case(case)
     spec = get_scenario(case, scenario_id)
-    start = initial_state(fcm, transfer, default=default_activation, overrides=initial)
-    idx, values = clamp_arrays(fcm, spec.clamps, transfer)
+    held = {**spec.clamps, **(clamps or {})}
+    start = initial_state(fcm, transfer, overrides={**(initial or {}), **held})
+    idx, values = clamp_arrays(fcm, held, transfer)
     run = monte_carlo(
         fcm,
         draws,
@@ -482,7 +546,9 @@ def run_scenario(
         chunk_size=chunk_size,
         workers=workers,
         keep_states=keep_states,
+        margin=margin,
         progress=progress,
+        sample_levels=sample_levels,
     )
     used = {
         "draws": draws,
@@ -493,7 +559,9 @@ def run_scenario(
         "lambda": lam,
         "max_iter": max_iter,
         "eps": eps,
-        "default_activation": default_activation,
+        "margin": margin,
+        "sample_levels": sample_levels,
+        "extra_clamps": dict(clamps or {}),
         "confidence": confidence,
         "uncertain_links": int(fcm.uncertain.size),
         "case_source": str(getattr(case, "source", None) or fcm.source),
@@ -501,20 +569,20 @@ def run_scenario(
     return ScenarioResult(
         case_id=str(getattr(case, "id", "?")),
         scenario=spec,
-        probabilities=_probability_frame(fcm, run, confidence, max_iter),
+        probabilities=_probability_frame(fcm, run, confidence, max_iter, margin),
         convergence=_convergence_frame(run),
-        activations=_activation_frame(fcm, run, set(spec.clamps)),
+        activations=_activation_frame(fcm, run, set(held)),
         settings=used,
-        assumptions=assumptions_for(settings, distribution, default_activation),
+        assumptions=assumptions_for(settings, distribution, margin),
         elapsed_s=time.perf_counter() - started,
         run=run,
     )
 
 
 def run_library(case: Any, draws: int = 10_000, seed: int = 1, **options: Any) -> pd.DataFrame:
-    """Outcome probabilities for every scenario of the case, stacked in one frame.
+    """Outcome shares for every scenario of the case, stacked in one frame.
 
-    Columns: scenario, scenario_label, outcome, label, category, count, probability,
+    Columns: scenario, scenario_label, outcome, label, category, count, share,
     ci_low, ci_high.  ``options`` go to :func:`run_scenario`; every scenario uses the
     same seed, so differences between scenarios are not sampling noise in the weights.
 

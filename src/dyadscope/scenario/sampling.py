@@ -23,7 +23,7 @@ from dyadscope.scenario.engine import (
     constant_input,
     iterate,
 )
-from dyadscope.scenario.fcm import FCM
+from dyadscope.scenario.fcm import FCM, to_activation
 
 Distribution = Literal["uniform", "triangular", "beta"]
 DISTRIBUTIONS: tuple[str, ...] = get_args(Distribution)
@@ -85,6 +85,38 @@ def draw_link_values(
     for block in range(start // RNG_BLOCK, (stop - 1) // RNG_BLOCK + 1):
         first = block * RNG_BLOCK
         values = _draw_block(_block_rng(seed, block), low, mode, high, distribution)
+        lo, hi = max(start, first), min(stop, first + RNG_BLOCK)
+        out[lo - start : hi - start] = values[lo - first : hi - first]
+    return out
+
+
+def draw_level_values(
+    fcm: FCM, nodes: NDArray[np.intp], start: int, stop: int, *, seed: int = 1
+) -> NDArray[np.float64]:
+    """Signed levels of ``nodes`` for draws ``start`` to ``stop - 1``: shape (draws, nodes).
+
+    Each level is uniform on the node's ``level_interval``.  Block ``k`` draws from
+    ``SeedSequence(seed, spawn_key=(k, 1))``, a stream apart from the weights' (so
+    adding a level interval never changes the weights a draw gets).
+
+    >>> import numpy as np
+    >>> m = FCM(["a", "b"], ["driver", "outcome"], np.array([[0, .5], [0, 0]]),
+    ...         levels=np.array([.4, np.nan]), level_low=np.array([.2, np.nan]),
+    ...         level_high=np.array([.6, np.nan]))
+    >>> v = draw_level_values(m, np.array([0]), 0, 5, seed=3)
+    >>> v.shape, bool(np.all((v >= .2) & (v <= .6)))
+    ((5, 1), True)
+    """
+    assert fcm.level_low is not None and fcm.level_high is not None
+    nodes = np.asarray(nodes, dtype=np.intp)
+    out = np.empty((stop - start, nodes.size))
+    if nodes.size == 0 or stop == start:
+        return out
+    low, high = fcm.level_low[nodes], fcm.level_high[nodes]
+    for block in range(start // RNG_BLOCK, (stop - 1) // RNG_BLOCK + 1):
+        first = block * RNG_BLOCK
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block, 1)))
+        values = low + (high - low) * rng.random((RNG_BLOCK, nodes.size))
         lo, hi = max(start, first), min(stop, first + RNG_BLOCK)
         out[lo - start : hi - start] = values[lo - first : hi - first]
     return out
@@ -162,6 +194,11 @@ class ReducedSampler:
         self.W_mm = fcm.W[np.ix_(self.mov, self.mov)].astype(dtype).ravel()
         self.W_fm = fcm.W[np.ix_(self.fix, self.mov)].astype(dtype).ravel()
         self.base_fix = start[self.fix].astype(dtype)[None, :]
+        #: Held nodes whose stated level has an interval (drawn per draw when asked).
+        self.level_nodes = np.array(
+            [i for i in fcm.uncertain_levels if fixed[i] and i not in clamps], dtype=np.intp
+        )
+        self._level_cols = fpos[self.level_nodes]
 
     def _block(self, values: NDArray[np.float64], base: NDArray[Any], sel: Any, at: Any) -> Any:
         flat = np.empty((values.shape[0], base.size), dtype=self.dtype)
@@ -169,8 +206,14 @@ class ReducedSampler:
         flat[:, at] = values[:, sel]
         return flat
 
-    def run(self, values: NDArray[np.float64]) -> BatchResult:
-        """Simulate one chunk given its uncertain weights (from :func:`draw_link_values`)."""
+    def run(
+        self, values: NDArray[np.float64], levels: NDArray[np.float64] | None = None
+    ) -> BatchResult:
+        """Simulate one chunk given its uncertain weights (from :func:`draw_link_values`).
+
+        ``levels`` (signed, one column per :attr:`level_nodes`, from
+        :func:`draw_level_values`) replaces the stated levels of those held nodes.
+        """
         d, m, f = values.shape[0], self.mov.size, self.fix.size
         if self.sel_mm.size:
             W_mm = self._block(values, self.W_mm, self.sel_mm, self.at_mm).reshape(d, m, m)
@@ -181,9 +224,14 @@ class ReducedSampler:
         else:
             W_fm = self.W_fm.reshape(f, m)
         base = np.repeat(self.base_fix, d, axis=0)
+        if levels is not None and self.level_nodes.size:
+            drawn = to_activation(levels, self.settings.transfer).astype(self.dtype)
+            base[:, self._level_cols] = drawn
         start = np.repeat(self.state[None, self.mov].astype(self.dtype), d, axis=0)
         const = constant_input(base, W_fm, self.settings.rule)
         core = iterate(ReducedBatch(W=W_mm, const=const, start=start), self.settings)
         final = np.broadcast_to(self.state.astype(self.dtype), (d, self.state.size)).copy()
         final[:, self.mov] = core.final
+        if levels is not None and self.level_nodes.size:
+            final[:, self.level_nodes] = base[:, self._level_cols]
         return BatchResult(final=final, status=core.status, steps=core.steps, period=core.period)

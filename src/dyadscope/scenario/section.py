@@ -1,6 +1,6 @@
 """The data behind the brief's scenarios section: one call, plain frames, no HTML.
 
-The report renders; this module only runs the engine: outcome probabilities with
+The report renders; this module only runs the engine: outcome shares with
 intervals for every scenario of the case, how many draws settled, and Sobol indices
 for the outcome that leads the baseline (the tornado chart), with the assumptions
 the brief must state beside them.
@@ -14,8 +14,12 @@ from typing import Any
 import pandas as pd
 
 from dyadscope.scenario.library import BASELINE, scenario_ids
-from dyadscope.scenario.montecarlo import run_scenario
+from dyadscope.scenario.montecarlo import DEFAULT_MARGIN, run_scenario
+from dyadscope.scenario.replay import replay
+from dyadscope.scenario.robustness import robustness
 from dyadscope.scenario.sensitivity import sobol_indices
+
+_REPLAY_OPTIONS = {"margin", "rule", "transfer", "lam", "max_iter"}
 
 
 @dataclass
@@ -23,10 +27,15 @@ class ScenarioSection:
     """What the brief's scenarios section shows.
 
     ``probabilities``: scenario, scenario_label, outcome, label, category, count,
-    probability, ci_low, ci_high (one row per scenario and category).
+    share, ci_low, ci_high (one row per scenario and category).
     ``convergence``: scenario, settled (share at a fixed point), limit_cycle,
     no_convergence, mean_steps.  ``tornado``: the top inputs for ``tornado_outcome``
-    under ``tornado_scenario`` — parameter, label, kind, S1, S1_conf, ST, ST_conf.
+    under ``tornado_scenario`` — parameter, label, kind, S1, S1_conf, ST, ST_conf —
+    only those whose ST interval excludes 0 (the others cannot be told from no effect).
+    ``replay``: per dated state of the case, the outcome the sources describe, the one
+    the map leads with and whether they match (empty when the case has no history).
+    ``robustness``: the per scenario × outcome robustness summary, only when asked
+    (``robustness_draws``; it runs every scenario under 30 settings).
     """
 
     probabilities: pd.DataFrame
@@ -36,6 +45,8 @@ class ScenarioSection:
     tornado_scenario: str
     settings: dict[str, Any]
     assumptions: list[str] = field(default_factory=list)
+    replay: pd.DataFrame = field(default_factory=pd.DataFrame)
+    robustness: pd.DataFrame | None = None
 
 
 def scenario_section(
@@ -46,12 +57,15 @@ def scenario_section(
     sobol_n: int = 256,
     sobol_scenario: str = BASELINE,
     top: int = 12,
+    robustness_draws: int | None = None,
     **options: Any,
 ) -> ScenarioSection:
     """Run every scenario of ``case`` and the Sobol analysis the brief needs.
 
     ``options`` (rule, transfer, lam, max_iter, …) apply to both the Monte Carlo
-    runs and the Sobol analysis, so the two describe the same model.
+    runs and the Sobol analysis, so the two describe the same model.  The case's
+    dated states are replayed with the same draws; the robustness grid runs only with
+    ``robustness_draws`` (draws per scenario and setting).
 
     >>> from dyadscope.case import load_case  # doctest: +SKIP
     >>> sec = scenario_section(load_case(), draws=5_000, sobol_n=128)  # doctest: +SKIP
@@ -78,9 +92,19 @@ def scenario_section(
         )
     anchor = results.get(sobol_scenario) or results[next(iter(results))]
     outcomes = anchor.probabilities[anchor.probabilities["category"] == "outcome"]
-    leader = str(outcomes.sort_values("probability", ascending=False)["outcome"].iloc[0])
-    sob = sobol_indices(case, anchor.scenario.id, n=sobol_n, seed=seed, top=top, **options)
-    tornado = sob.frame[sob.frame["outcome"] == leader].drop(columns=["outcome", "rank"])
+    leader = str(outcomes.sort_values("share", ascending=False)["outcome"].iloc[0])
+    sobol_options = {k: v for k, v in options.items() if k != "margin"}
+    sob = sobol_indices(case, anchor.scenario.id, n=sobol_n, seed=seed, top=top, **sobol_options)
+    shown = (sob.frame["outcome"] == leader) & sob.frame["distinguishable"]
+    tornado = sob.frame[shown].drop(columns=["outcome", "rank"])
+    replayed = pd.DataFrame()
+    if getattr(case, "history", None):
+        replay_options = {k: v for k, v in options.items() if k in _REPLAY_OPTIONS}
+        replayed = replay(case, draws=draws, seed=seed, **replay_options).verdicts
+    robust = None
+    if robustness_draws:
+        margin = options.get("margin", DEFAULT_MARGIN)
+        robust = robustness(case, draws=robustness_draws, seed=seed, margin=margin).summary
     return ScenarioSection(
         probabilities=pd.concat(frames, ignore_index=True),
         convergence=pd.DataFrame(conv_rows),
@@ -89,4 +113,6 @@ def scenario_section(
         tornado_scenario=anchor.scenario.id,
         settings={**anchor.settings, "sobol_n": sobol_n},
         assumptions=[*anchor.assumptions, *sob.assumptions],
+        replay=replayed,
+        robustness=robust,
     )

@@ -157,6 +157,20 @@ def sobol(
     return pd.concat(frames, ignore_index=True)
 
 
+def _precise(full: pd.DataFrame, target: float | None) -> bool:
+    """Is every outcome's top ST estimated to within ``target`` of its value?"""
+    if target is None:
+        return True
+    for _, g in full.groupby("output" if "output" in full else "outcome"):
+        g = g.dropna(subset=["ST"])
+        if g.empty:
+            continue
+        top = g.loc[g["ST"].idxmax()]
+        if not (top["ST"] > 0 and top["ST_conf"] < target * top["ST"]):
+            return False
+    return True
+
+
 @dataclass
 class SobolResult:
     """Sobol indices of every outcome of a scenario, ranked by total effect.
@@ -274,9 +288,11 @@ def sobol_indices(
     lam: float = 1.0,
     max_iter: int = CASE_MAX_ITER,
     eps: float = 1e-3,
-    default_activation: float = 0.5,
     conf_level: float = 0.95,
     dtype: type[np.floating[Any]] = np.float32,
+    target_precision: float | None = 0.25,
+    max_n: int = 16_384,
+    time_budget_s: float = 60.0,
 ) -> SobolResult:
     """Sobol indices of each outcome's final level over the case's uncertain inputs.
 
@@ -284,6 +300,13 @@ def sobol_indices(
     so small shifts count, not only changes of the winning outcome).  ``params``
     chooses the inputs: link weights (uniform on their intervals), lever levels
     (uniform on [-1, 1], replacing the scenario's clamp on that lever), or both.
+
+    Precision: with ``target_precision`` (default 0.25) the base sample ``n`` is doubled
+    until, for every outcome, the top input's ST confidence half-width is below that
+    fraction of its ST — or ``n`` would exceed ``max_n``, or the next round would
+    likely overrun ``time_budget_s`` seconds in all (``settings["precise"]`` says
+    which).  An index whose interval (ST ± ST_conf) includes 0 is marked
+    ``distinguishable = False``: it cannot be told apart from no effect.
 
     >>> from dyadscope.case import load_case  # doctest: +SKIP
     >>> res = sobol_indices(load_case(), "baseline", n=256)  # doctest: +SKIP
@@ -310,25 +333,35 @@ def sobol_indices(
     if not outcomes:
         raise InputError(f"{fcm.source} has no outcome factors to analyse")
     inputs = _inputs(fcm, params)
-    start = initial_state(fcm, transfer, default=default_activation)
+    start = initial_state(fcm, transfer, overrides=spec.clamps)
     levels = to_activation(list(spec.clamps.values()), transfer)
     clamps = {fcm.index(k): float(v) for k, v in zip(spec.clamps, levels, strict=True)}
     model = _case_model(fcm, inputs, start, clamps, settings, dtype)
     batch_rows = max(256, 2**22 // (fcm.n * fcm.n))
-    full = sobol(
-        model,
-        inputs.bounds,
-        inputs.names,
-        n,
-        seed,
-        outputs=[fcm.nodes[i] for i in outcomes],
-        conf_level=conf_level,
-        batch_rows=batch_rows,
-    ).rename(columns={"output": "outcome"})
+    out_names = [fcm.nodes[i] for i in outcomes]
+    while True:
+        round_started = time.perf_counter()
+        full = sobol(
+            model,
+            inputs.bounds,
+            inputs.names,
+            n,
+            seed,
+            outputs=out_names,
+            conf_level=conf_level,
+            batch_rows=batch_rows,
+        ).rename(columns={"output": "outcome"})
+        precise = _precise(full, target_precision)
+        spent = time.perf_counter() - started
+        next_round = 2.0 * (time.perf_counter() - round_started)
+        if precise or n * 2 > max_n or spent + next_round > time_budget_s:
+            break
+        n *= 2
     full.insert(2, "label", np.tile(inputs.labels, len(outcomes)))
     full.insert(3, "kind", np.tile(inputs.kinds, len(outcomes)))
     full = full.sort_values(["outcome", "ST"], ascending=[True, False], na_position="last")
     full["rank"] = full.groupby("outcome").cumcount() + 1
+    full["distinguishable"] = (full["ST"] - full["ST_conf"]) > 0
     full = full.reset_index(drop=True)
     return SobolResult(
         case_id=str(getattr(case, "id", "?")),
@@ -346,6 +379,8 @@ def sobol_indices(
             "eps": eps,
             "conf_level": conf_level,
             "inputs": len(inputs.names),
+            "target_precision": target_precision,
+            "precise": precise,
         },
         assumptions=[
             "Sobol indices split the variance of each outcome's final level among the "
@@ -356,6 +391,14 @@ def sobol_indices(
             "an outcome whose level never varies gets no indices (NaN).",
             "Indices come from a finite Saltelli sample: the ± figures are bootstrap "
             "confidence half-widths, and small negative estimates mean 'about zero'.",
+            f"The sample was enlarged to n = {n} "
+            + (
+                "so that each outcome's top ST is at least four times its half-width."
+                if precise
+                else "within its time and size bound without reaching a top ST of four "
+                "times its half-width: read the ranking as rough."
+            ),
+            "Indices whose interval includes 0 are marked not distinguishable from no effect.",
         ],
         evaluations=n * (len(inputs.names) + 2),
         elapsed_s=time.perf_counter() - started,

@@ -1,4 +1,4 @@
-"""The scenarios section: outcome probabilities per scenario and what drives them."""
+"""The scenarios section: outcome shares per scenario and what drives them."""
 
 from __future__ import annotations
 
@@ -16,8 +16,9 @@ def scenarios_section(case: Any, data: Any) -> Section:
         "Scenarios",
         lead="The factor map run as a fuzzy cognitive map: each scenario holds some levers "
         "fixed, every link weight is drawn from its interval in each Monte Carlo draw, and each "
-        "draw's end state is classified into the outcome with the highest activation. Bars are "
-        "probabilities; whiskers are 95% Wilson intervals.",
+        "draw's end state is classified into the outcome that leads the runner-up by a clear "
+        "margin (otherwise undetermined). Bars are shares of plausible maps, not probabilities; "
+        "whiskers are 95% Wilson intervals (Monte Carlo error only).",
     )
     section.add(scenario_rows(case))
     probs = data.probabilities
@@ -26,7 +27,8 @@ def scenarios_section(case: Any, data: Any) -> Section:
         outcomes,
         category="scenario_label",
         group="label",
-        value="probability",
+        value="share",
+        yaxis_title="share of plausible maps",
         low="ci_low",
         high="ci_high",
         chart_id="scenario-probabilities",
@@ -35,7 +37,7 @@ def scenarios_section(case: Any, data: Any) -> Section:
     section.add(
         Chart(
             html=html,
-            title="Outcome probabilities by scenario",
+            title="Share of plausible maps by scenario",
             source_note=f"{int(s.get('draws', 0)):,} draws per scenario, seed {s.get('seed')}, "
             f"rule {s.get('rule')}, transfer {s.get('transfer')}, weights drawn "
             f"{s.get('distribution')} within each link's interval.",
