@@ -218,7 +218,7 @@ def test_add_indicators_on_a_users_frame_keeps_attrs_and_refuses_clashes() -> No
 def test_scenario_run_finds_the_case_for_the_dyad() -> None:
     res = dyadscope.scenario.run("china", "russia", draws=300, seed=3)
     assert res.case_id == "russia_china"
-    assert res.probabilities["probability"].sum() == pytest.approx(1.0)
+    assert res.probabilities["share"].sum() == pytest.approx(1.0)
     assert res.probabilities.attrs["source"].startswith("case russia_china")
 
 
@@ -290,7 +290,7 @@ def test_documented_python_examples_run(path: Path, tmp_path: Path, monkeypatch)
 
 # --- docs/ARCHITECTURE.md's import direction holds ------------------------------------
 
-_LOW = {"errors", "_io", "_callable", "__init__"}
+_LOW = {"errors", "_io", "_sql", "_callable", "__init__"}
 _ALLOWED = {
     "data": _LOW | {"data"},
     "case": _LOW | {"case", "data"},

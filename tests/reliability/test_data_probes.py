@@ -64,9 +64,9 @@ def test_concurrent_first_loads_keep_the_store(tmp_path: Path, shared_data: Path
                 "--file", str(cow / "cow_trade_v4_national.csv"), "--store", str(target),
             ),
         ]  # fmt: skip
-        outputs = [(run.wait(timeout=120), run.stdout.read()) for run in runs if run.stdout]
-        for code, text in outputs:
-            assert code == 0, text
+        outputs = [run.communicate(timeout=120)[0] for run in runs]  # closes the pipes
+        for run, text in zip(runs, outputs, strict=True):
+            assert run.returncode == 0, text
         assert target.is_file()
         assert _tables(target) == ["_provenance", "cow_trade_national", "nmc"]
 

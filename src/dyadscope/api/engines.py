@@ -223,14 +223,14 @@ def scenario_run(
     seed: int = 1,
     **options: Any,
 ) -> ScenarioResult:
-    """Monte Carlo outcome probabilities of one scenario of the dyad's case.
+    """Monte Carlo outcome shares (of plausible maps) for one scenario of the dyad's case.
 
     ``case`` is a :class:`~dyadscope.case.Case` or a path (default: the case about the
     dyad); ``options`` go to :func:`dyadscope.scenario.run_scenario`.
 
     >>> import dyadscope
     >>> res = dyadscope.scenario.run("RUS", "CHN", draws=200, seed=1)
-    >>> round(float(res.probabilities["probability"].sum()), 6)
+    >>> round(float(res.probabilities["share"].sum()), 6)
     1.0
     """
     from dyadscope.scenario.montecarlo import run_scenario

@@ -304,10 +304,11 @@ def _expected_code_sql() -> str:
     Why: NMC lists some states under two codes in a transition year (Germany as 255 and
     260 in 1990); a state-year must appear once, under the code the indicators read.
     """
+    from dyadscope._sql import quote_literal
     from dyadscope.data.countries import COW_PREDECESSORS, iso3_to_cow
 
     cases = " ".join(
-        f"WHEN '{iso3}' THEN (CASE WHEN year BETWEEN {first} AND {last} THEN {code} "
+        f"WHEN {quote_literal(iso3)} THEN (CASE WHEN year BETWEEN {first} AND {last} THEN {code} "
         f"ELSE {iso3_to_cow(iso3)} END)"
         for iso3, (code, first, last) in COW_PREDECESSORS.items()
     )

@@ -1,7 +1,7 @@
 """CLI commands ``dyadscope data update`` and ``dyadscope data coverage``.
 
 They join the ``data`` group defined in ``cli/data.py``.  Handlers parse options, call
-:func:`dyadscope.data.update.update` or :func:`dyadscope.data.coverage.coverage`, and
+:func:`dyadscope.data.update.update` or :func:`dyadscope.indicators.coverage.coverage`, and
 print; the download progress is shown here (Rich), never by the library.
 """
 
@@ -129,8 +129,8 @@ def coverage_command(
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
 ) -> None:
     """Per indicator: years with data for the dyad, source, release, stale flag, refresh command."""
-    from dyadscope.data.coverage import coverage
     from dyadscope.data.store import open_store
+    from dyadscope.indicators.coverage import coverage
 
     db = open_store(store)
     try:

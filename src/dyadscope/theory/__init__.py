@@ -26,7 +26,7 @@ statsmodels) are imported only when an engine needs them.
 
 from __future__ import annotations
 
-from dyadscope._callable import make_callable
+from dyadscope._callable import make_callable as _make_callable
 from dyadscope.api.engines import game
 from dyadscope.theory.external import ExternalResult, externally_driven, granger_var
 from dyadscope.theory.games import (
@@ -77,4 +77,4 @@ __all__ = [
 ]
 
 for _verb in ("power", "threat", "interdependence", "external"):
-    make_callable(f"dyadscope.theory.{_verb}", f"dyadscope.api.engines:{_verb}")
+    _make_callable(f"dyadscope.theory.{_verb}", f"dyadscope.api.engines:{_verb}")
