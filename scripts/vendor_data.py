@@ -141,19 +141,18 @@ SOURCES: dict[str, tuple[str, str]] = {
         "(RUS, CHN, USA, IND)",
     ),
     "sipri": (
-        "sipri/sipri_trade_register_2000_2023_recipientCHINA_or_supplierRUSSIA.csv",
-        "lucacasu/Global-Arms-Trade (GitHub) at e1b012d3a36856e9d17faa0b7c770a04c5ffaaf9, "
-        "russia_trade_decline/trade_2023.csv (recipient China or supplier Russia)",
+        "sipri/sipri_trade_register_all_1995_2024_generated_2026-02-12.csv",
+        "nagehanrdogan/Global-Arms-Trade-Network-Analysis-1995-2024- (GitHub) at "
+        "bdf78c664d67991f2b199a771dcb9e7ac392ebb7, trade_register.csv (full register)",
     ),
-    "atop": ("peacesciencer/atop_alliance_RU_CN_US_dyads.csv", f"{_PS}, data/atop_alliance.rda"),
-    "contiguity": ("peacesciencer/cow_contdir_RU_CN_US_dyads.csv", f"{_PS}, data/cow_contdir.rda"),
-    "mindist": ("peacesciencer/cow_mindist_RU_CN_US_dyads.csv", f"{_PS}, data/cow_mindist.rda"),
-    "mids": (
-        "peacesciencer/cow_mid_ddydisps_RU_CN_US_dyads.csv",
-        f"{_PS}, data/cow_mid_ddydisps.rda",
-    ),
-    "igos": ("peacesciencer/cow_igo_ndy_RU_CN_US_dyads.csv", f"{_PS}, data/cow_igo_ndy.rda"),
-    "capitals": ("peacesciencer/cow_capitals_RU_CN_US.csv", f"{_PS}, data/cow_capitals.rda"),
+    "atop": ("peacesciencer_all/atop_alliance.parquet", f"{_PS}, data/atop_alliance.rda"),
+    "contiguity": ("peacesciencer_all/cow_contdir.parquet", f"{_PS}, data/cow_contdir.rda"),
+    "mindist": ("peacesciencer_all/cow_mindist.parquet", f"{_PS}, data/cow_mindist.rda"),
+    "mids": ("peacesciencer_all/cow_mid_ddydisps.parquet", f"{_PS}, data/cow_mid_ddydisps.rda"),
+    "igos": ("peacesciencer_all/cow_igo_ndy.parquet", f"{_PS}, data/cow_igo_ndy.rda"),
+    "capitals": ("peacesciencer_all/cow_capitals.parquet", f"{_PS}, data/cow_capitals.rda"),
+    "rivalries": ("peacesciencer_all/td_rivalries.parquet", f"{_PS}, data/td_rivalries.rda"),
+    "terrthreat": ("peacesciencer_all/terrthreat.parquet", f"{_PS}, data/terrthreat.rda"),
     "icews": (
         "icews/netify_icews_dyadyear_RUS_CHN_USA_IND.csv",
         "netify-dev/netify (GitHub) at d0dceb6a666e013651d017c5f6a55a51fee7bff2, "

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 class TradeSourceChoice(enum.StrEnum):
     """Where trade figures come from."""
 
+    auto = "auto"
     cow = "cow"
     dots = "dots"
 
@@ -46,7 +47,11 @@ _PERIODS = typer.Option(
     "(shares from the summed flows; a period with a missing year is NA). Other families "
     "stay annual.",
 )
-_TRADE = typer.Option(TradeSourceChoice.cow, "--trade-source", help="Trade data: cow or dots.")
+_TRADE = typer.Option(
+    TradeSourceChoice.auto,
+    "--trade-source",
+    help="Trade data: auto (DOTS where it covers the dyad, COW before), cow or dots.",
+)
 _STORE = typer.Option(
     None,
     "--store",

@@ -20,7 +20,9 @@ from dyadscope.data.adapters import (
     mids,
     mindist,
     nmc,
+    rivalries,
     sipri,
+    terrthreat,
     unvotes,
 )
 
@@ -37,6 +39,8 @@ __all__ = [
     "mids",
     "mindist",
     "nmc",
+    "rivalries",
     "sipri",
+    "terrthreat",
     "unvotes",
 ]
