@@ -42,6 +42,8 @@ def test_indicators_csv() -> None:
         "2013",
         "--only",
         "trade",
+        "--trade-source",
+        "cow",  # pinned: the default became auto (DOTS from 1992, no world totals)
         "--format",
         "csv",
     )

@@ -8,7 +8,6 @@ so a wrong adapter, a wrong indicator or a wrong reference would all show up.
 from __future__ import annotations
 
 import io
-
 from pathlib import Path
 
 import pandas as pd

@@ -108,7 +108,7 @@ class CsvAdapter(Adapter):
     header_starts_with: ClassVar[str | None] = None
 
     def read(self, path: Path) -> pd.DataFrame:
-        """Read ``path`` (delimited text, or Parquet by suffix) into canonical columns + ``_row``."""
+        """Read ``path`` (text, or Parquet by suffix) into canonical columns + ``_row``."""
         missing = COW_MISSING if self.cow_missing else ()
         if Path(path).suffix.lower() == ".parquet":
             frame = read_parquet_checked(path, self.raw_columns, missing_codes=missing)
