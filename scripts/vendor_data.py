@@ -153,6 +153,15 @@ SOURCES: dict[str, tuple[str, str]] = {
     "capitals": ("peacesciencer_all/cow_capitals.parquet", f"{_PS}, data/cow_capitals.rda"),
     "rivalries": ("peacesciencer_all/td_rivalries.parquet", f"{_PS}, data/td_rivalries.rda"),
     "terrthreat": ("peacesciencer_all/terrthreat.parquet", f"{_PS}, data/terrthreat.rda"),
+    "milex": (
+        "sipri/SIPRI-Milex-data-1949-2023.xlsx",
+        "ryanozy/csc3107-infovis (GitHub) at 881c0f311825d5cc505a15ec81e5c91dd420d7f9, "
+        "SIPRI-Milex-data-1949-2023.xlsx (sheets Current US$ and Share of GDP)",
+    ),
+    "gdp": (
+        "worldbank/gdp_current_usd_1960_2023.csv",
+        "datasets/gdp (GitHub) at 822019c80142c162e4ca4eb1a63699ae36075078, data/gdp.csv",
+    ),
     "icews": (
         "icews/netify_icews_dyadyear_RUS_CHN_USA_IND.csv",
         "netify-dev/netify (GitHub) at d0dceb6a666e013651d017c5f6a55a51fee7bff2, "
