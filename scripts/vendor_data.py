@@ -134,6 +134,12 @@ SOURCES: dict[str, tuple[str, str]] = {
         "unvotes/un_roll_call_issues.csv",
         f"{_UNVOTES}, data/un_roll_call_issues.rda",
     ),
+    "undl_votes": (
+        "unvotes/un_digital_library_votes_2019_2025.csv",
+        "data-driven-decision-lab/un-digital-library-scraper (GitHub) at "
+        "3eca1b55230337338d2b360b9e6fa7889decce7c, un-digital-library-scraper-main/data/raw/"
+        "UN_VOTING_DATA_RAW_WITH_TAGS_2025-09-05.csv (rows from 2019-01-16)",
+    ),
     "ideal_points": (
         "un_idealpoints/bsv_idealpoints_Jun2024_RUS_CHN_USA_IND.csv",
         "tongyu03/DSE3101-Predictive-Modelling-of-Global-Trade-Flows (GitHub) at "
