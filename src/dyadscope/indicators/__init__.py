@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dyadscope.errors import DyadscopeError, InputError
-from dyadscope.indicators import alliances, arms, capability, economy, trade, unga
+from dyadscope.indicators import alliances, arms, capability, economy, energy, trade, unga
 from dyadscope.indicators._base import (
     Align,
     DyadQuery,
@@ -57,7 +57,7 @@ __all__ = [
 #: Every family, in display order, by name.
 FAMILIES: dict[str, Family] = {
     fam.name: fam
-    for module in (capability, economy, trade, unga, arms, alliances)
+    for module in (capability, economy, trade, energy, unga, arms, alliances)
     for fam in module.FAMILIES
 }
 
