@@ -24,7 +24,16 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dyadscope.errors import DyadscopeError, InputError
-from dyadscope.indicators import alliances, arms, capability, economy, energy, trade, unga
+from dyadscope.indicators import (
+    alliances,
+    arms,
+    capability,
+    economy,
+    energy,
+    rivalry,
+    trade,
+    unga,
+)
 from dyadscope.indicators._base import (
     Align,
     DyadQuery,
@@ -57,7 +66,7 @@ __all__ = [
 #: Every family, in display order, by name.
 FAMILIES: dict[str, Family] = {
     fam.name: fam
-    for module in (capability, economy, trade, energy, unga, arms, alliances)
+    for module in (capability, economy, trade, energy, unga, arms, alliances, rivalry)
     for fam in module.FAMILIES
 }
 
@@ -311,8 +320,8 @@ def dyad_years(
 
     >>> from dyadscope.data.store import vendored_store
     >>> dy = dyad_years(vendored_store(), "RUS", "CHN", 2000, 2014, directed=True)
-    >>> dy.shape  # 15 years x 2 directions; a, b, year + 24 indicators
-    (30, 27)
+    >>> dy.shape  # 15 years x 2 directions; a, b, year + 58 indicators
+    (30, 61)
     """
     pairs = [(a, b), (b, a)] if directed else [(a, b)]
     tidy = [
@@ -394,7 +403,7 @@ def coverage(
 
     >>> from dyadscope.data.store import vendored_store
     >>> coverage(vendored_store(), "unga_same_vote", "RUS", "CHN")  # PRC seated in 1971
-    (1971, 2019)
+    (1971, 2024)
     """
     if indicator not in INDICATORS:
         raise InputError(f"unknown indicator {indicator!r}; known: {', '.join(INDICATORS)}")

@@ -181,12 +181,14 @@ FROM years y LEFT JOIN ia USING (year) LEFT JOIN ib USING (year) ORDER BY y.year
 def last_complete_year(store: Store) -> int | None:
     """The last calendar year the store's roll calls cover in full (None without votes).
 
-    The vendored votes stop on 2020-01-14, so this is 2019: a share computed from
-    the few January votes of 2020 would look like data but mean little.
+    A year counts only if its votes reach December: a share computed from a few
+    January votes would look like data but mean little. The vendored Voeten roll
+    calls stop on 2020-01-14 (complete to 2019); with the UN Digital Library votes
+    (GA to 2025-08) the last complete year is 2024.
 
     >>> from dyadscope.data.store import vendored_store
     >>> last_complete_year(vendored_store())
-    2019
+    2024
     """
     if missing_tables(store, ["unga_rollcalls"]):
         return None
@@ -300,7 +302,7 @@ def unga_agreement_matrix(store: Store, year: int | Iterable[int]) -> pd.DataFra
     if frame.empty:
         raise MissingData(
             f"no UNGA roll call in the store for {years[0] if len(years) == 1 else years}; "
-            "the vendored roll calls run from 1946 to January 2020"
+            "the vendored votes run from 1946 to August 2025"
         )
     return frame
 
