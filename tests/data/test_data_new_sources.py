@@ -118,3 +118,54 @@ def test_es11_issue_votes() -> None:
     votes = issue_votes(vendored_store(), "RUS", "CHN")
     assert list(votes["resolution"]) == [f"A/RES/ES-11/{i}" for i in range(1, 9)]
     assert set(votes["vote_a"]) == {"no"}
+
+
+def test_undl_bad_vote_cell_names_row_and_column(tmp_path: Path) -> None:
+    from dyadscope.errors import SchemaError
+
+    bad = tmp_path / "undl.csv"
+    bad.write_text(
+        "id,Council,Date,Title,Resolution,CHN,RUS\n"
+        "1,General Assembly,2020-01-02,t,A/RES/1,YES,NO\n"
+        "2,General Assembly,2020-01-03,t,A/RES/2,MAYBE,NO\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SchemaError, match=r"data row 2, column 'CHN': 'MAYBE'"):
+        get_adapter("undl_votes").produce(bad)
+
+
+def test_baci_unknown_partner_code_is_refused(tmp_path: Path) -> None:
+    from dyadscope.errors import SchemaError
+
+    bad = tmp_path / "baci.csv"
+    bad.write_text(
+        "year,exporter,importer,hs6,value_kusd,qty_tonnes\n2020,643,156,270900,1,1\n"
+        "2020,643,392,270900,1,1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SchemaError, match=r"data row 2, column 'importer': M49 code 392"):
+        get_adapter("baci_energy").produce(bad)
+
+
+def test_milex_not_a_workbook_is_refused(tmp_path: Path) -> None:
+    from dyadscope.errors import SchemaError
+
+    bad = tmp_path / "milex.xlsx"
+    bad.write_text("Country,2000\nRussia,1\n", encoding="utf-8")
+    with pytest.raises(SchemaError, match=r"milex\.xlsx: cannot read"):
+        get_adapter("milex").produce(bad)
+
+
+def test_ei_and_baci_reference_figures(shared_file) -> None:
+    """MANIFEST 16: China's pipeline gas from Russia 2020-23; MANIFEST 17: BACI crude
+    Russia -> China 2013 $18.74bn / 23.20 Mt."""
+    ei = _produce("ei_trade", shared_file)
+    gas = ei.query(
+        "exporter_iso3 == 'RUS' and importer_iso3 == 'CHN' and fuel == 'pipeline_gas' "
+        "and sheet == 'Gas - Trade movements'"
+    ).set_index("year")["value"]
+    assert [round(gas[y], 2) for y in (2020, 2021, 2022, 2023)] == [3.88, 7.58, 14.67, 21.29]
+    baci = _produce("baci_energy", shared_file)
+    crude = baci.query("exporter_iso3 == 'RUS' and hs6 == 270900 and year == 2013")
+    assert crude["value_usd"].sum() == pytest.approx(18.74e9, rel=5e-4)
+    assert crude["qty_tonnes"].sum() / 1e6 == pytest.approx(23.20, abs=0.005)
