@@ -28,7 +28,7 @@ from dyadscope.data.validate import (
 )
 from dyadscope.errors import SchemaError
 
-__all__ = ["COW_LICENCE", "CsvAdapter", "frozen", "read_parquet_checked"]
+__all__ = ["COW_LICENCE", "CsvAdapter", "frozen", "read_parquet_checked", "read_sheet"]
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -139,3 +139,30 @@ class CsvAdapter(Adapter):
     def transform(self, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
         """Dataset-specific reshaping after renaming; the default changes nothing."""
         return frame
+
+
+def read_sheet(path: Path, sheet: str) -> pd.DataFrame:
+    """One sheet of an Excel workbook, raw (no header), with clear errors.
+
+    Why one helper: SIPRI and the Energy Institute publish workbooks; a file that is
+    not a workbook, or lacks the sheet, must say so by name rather than with
+    openpyxl's or pandas' internal message.
+    """
+    import zipfile
+
+    try:
+        book = pd.ExcelFile(path, engine="openpyxl")
+    except FileNotFoundError:
+        raise SchemaError(f"{path}: file not found") from None
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        raise SchemaError(
+            f"{path}: cannot read as an Excel workbook (.xlsx): {exc}; "
+            "download the original workbook again"
+        ) from None
+    with book:
+        if sheet not in book.sheet_names:
+            raise SchemaError(
+                f"{path}: the workbook has no sheet {sheet!r}; found "
+                f"{', '.join(map(repr, book.sheet_names[:12]))}"
+            )
+        return book.parse(sheet, header=None)

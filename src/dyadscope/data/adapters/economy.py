@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dyadscope.data.adapters._base import CsvAdapter, frozen
+from dyadscope.data.adapters._base import CsvAdapter, frozen, read_sheet
 from dyadscope.data.countries import to_iso3
 from dyadscope.data.registry import Adapter, TableSpec, register_adapter
 from dyadscope.errors import SchemaError
@@ -27,12 +27,7 @@ def _read_milex_sheet(path: Path, sheet: str, column: str) -> pd.DataFrame:
     and ``xxx`` (state did not exist) are missing. Two rows naming one ISO3 state
     (USSR and Russia, Yemen North and Yemen) are merged year by year.
     """
-    try:
-        raw = pd.read_excel(path, sheet_name=sheet, header=None)
-    except ValueError as exc:
-        raise SchemaError(f"{path}: sheet {sheet!r}: {exc}") from None
-    except (OSError, KeyError, ImportError) as exc:
-        raise SchemaError(f"{path}: cannot read as an Excel workbook ({exc})") from None
+    raw = read_sheet(path, sheet)
     first = raw[0].astype(str).str.strip()
     heads = first.index[first == "Country"]
     if heads.empty:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dyadscope.data.adapters._base import CsvAdapter, frozen
+from dyadscope.data.adapters._base import CsvAdapter, frozen, read_sheet
 from dyadscope.data.countries import to_iso3
 from dyadscope.data.registry import Adapter, TableSpec, register_adapter
 from dyadscope.errors import SchemaError
@@ -45,12 +45,7 @@ def _iso3(label: object) -> str | None:
 
 
 def _sheet(path: Path, name: str) -> pd.DataFrame:
-    try:
-        return pd.read_excel(path, sheet_name=name, header=None)
-    except ValueError as exc:
-        raise SchemaError(f"{path}: sheet {name!r}: {exc}") from None
-    except (OSError, KeyError, ImportError) as exc:
-        raise SchemaError(f"{path}: cannot read as an Excel workbook ({exc})") from None
+    return read_sheet(path, name)
 
 
 def _row_of(raw: pd.DataFrame, label: str, path: Path, sheet: str, start: int = 0) -> int:
