@@ -134,3 +134,26 @@ def test_india_pakistan_against_the_sources(store: Store, shared_data: Path) -> 
     p1, p2, dl = math.radians(la1), math.radians(la2), math.radians(lo2 - lo1)
     h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     assert wide.loc[2020, "capdist"] == pytest.approx(2 * 6371 * math.asin(math.sqrt(h)))
+
+
+@pytest.mark.parametrize("buyer", ["IND", "VNM", "CHN"])
+def test_arms_shares_for_any_pair_2020_24(store: Store, shared_data: Path, buyer: str) -> None:
+    """Russia's arms exports 2020-24 (align="latest": SIPRI's window) going to a buyer,
+    and the buyer's imports from Russia, against sums over the register itself."""
+    import io
+
+    name = "sipri/sipri_trade_register_all_1995_2024_generated_2026-02-12.csv"
+    lines = (shared_data / name).read_text(encoding="utf-8").splitlines()[11:]
+    reg = pd.read_csv(io.StringIO("\n".join(line.removesuffix(";") for line in lines)))
+    reg = reg[reg["Delivery year"].between(2020, 2024)]
+    label = {"IND": "India", "VNM": "Viet Nam", "CHN": "China"}[buyer]
+    tiv = "TIV delivery values"
+    russia = reg[reg["Supplier"] == "Russia"]
+    export_share = russia.loc[russia["Recipient"] == label, tiv].sum() / russia[tiv].sum()
+    imports = reg[reg["Recipient"] == label]
+    import_share = imports.loc[imports["Supplier"] == "Russia", tiv].sum() / imports[tiv].sum()
+
+    df = compute(store, "RUS", buyer, 2015, 2030, only=["arms"], periods=5, align="latest")
+    assert sorted(df["year"].unique()) == [2015, 2020]
+    assert _by(df, "arms_export_share_a_to_b")[2020] == pytest.approx(export_share, rel=1e-9)
+    assert _by(df, "arms_share_b_from_a")[2020] == pytest.approx(import_share, rel=1e-9)
