@@ -157,3 +157,16 @@ def test_arms_shares_for_any_pair_2020_24(store: Store, shared_data: Path, buyer
     assert sorted(df["year"].unique()) == [2015, 2020]
     assert _by(df, "arms_export_share_a_to_b")[2020] == pytest.approx(export_share, rel=1e-9)
     assert _by(df, "arms_share_b_from_a")[2020] == pytest.approx(import_share, rel=1e-9)
+
+
+def test_coal_shares_from_the_ei_matrix(store: Store, shared_data: Path) -> None:
+    """2023: Russia's coal to China over Russia's coal exports, both in EJ from the EI
+    sheet 'Coal trade movements 2023' (row Russia, columns China and Total)."""
+    raw = pd.read_excel(
+        shared_data / "energy" / "EI-Statistical-Review-2024-all-data.xlsx",
+        sheet_name="Coal trade movements 2023",
+        header=2,
+    ).set_index("Exajoules")
+    expected = raw.loc["Russia", "China"] / raw.loc["Russia", "Total"]
+    df = compute(store, "RUS", "CHN", 2023, 2023, only=["energy_coal_share_a_exports"])
+    assert _by(df, "energy_coal_share_a_exports")[2023] == pytest.approx(expected, rel=1e-9)

@@ -320,8 +320,8 @@ def dyad_years(
 
     >>> from dyadscope.data.store import vendored_store
     >>> dy = dyad_years(vendored_store(), "RUS", "CHN", 2000, 2014, directed=True)
-    >>> dy.shape  # 15 years x 2 directions; a, b, year + 58 indicators
-    (30, 61)
+    >>> dy.shape  # 15 years x 2 directions; a, b, year + 62 indicators
+    (30, 65)
     """
     pairs = [(a, b), (b, a)] if directed else [(a, b)]
     tidy = [

@@ -12,7 +12,8 @@ Sources, never mixed inside one ratio:
   missing HS line is 0 (BACI lists flows, not absences).
 * **Energy Institute** Statistical Review 2024: pipeline gas and LNG in bcm, crude in
   Mt (2023 matrices; pipeline gas between states 2000-2023 from the inter-regional
-  sheet). ``energy_crude_mt`` comes from the EI matrix only for dyads BACI does not hold.
+  sheet); coal in EJ (2023 matrix), used for coal shares only. ``energy_crude_mt``
+  comes from the EI matrix only for dyads BACI does not hold.
 * **Shares** (``…_share_b_imports``: the flow over the buyer's imports of the fuel;
   ``…_share_a_exports``: over the seller's exports) divide an EI flow by the total
   *of the same EI sheet* (the inter-regional sheet counts inter-regional trade only,
@@ -43,7 +44,7 @@ _VOLUMES = {
     "energy_lng_bcm": ("bcm", ("ei_trade",), "liquefied natural gas", EI_SOURCE),
     "energy_coal_mt": ("Mt", ("baci_energy",), "coal (HS 2701)", BACI_SOURCE),
 }
-_SHARE_FUELS = {"crude": "crude oil", "pipeline_gas": "pipeline gas", "lng": "LNG"}
+_SHARE_FUELS = {"crude": "crude oil", "pipeline_gas": "pipeline gas", "lng": "LNG", "coal": "coal"}
 
 _RULE_BACI = "years BACI covers the dyad (vendored: Russia-China, 1995-2024); 0 inside"
 _RULE_EI = "years and pairs the Energy Institute sheets list (matrices: 2023); NA otherwise"

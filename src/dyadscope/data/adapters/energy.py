@@ -4,7 +4,7 @@ Two tables, one per source, so that an indicator never mixes them in one ratio:
 
 * ``ei_trade`` — Energy Institute Statistical Review 2024: ``exporter_iso3,
   importer_iso3, year, fuel, unit, value``. Rows come from the 2023 trade matrices
-  (pipeline gas and LNG in bcm, crude in Mt) and from the by-year inter-regional gas
+  (pipeline gas and LNG in bcm, crude in Mt, coal in EJ) and from the by-year inter-regional gas
   sheet (pipeline gas by partner and gas totals, 2000-2023, where the sides are
   states); ``sheet`` names the EI sheet. A side ``WLD`` is a total: ``exporter_iso3 = 'WLD'``
   is the importer's imports of that fuel from everyone, ``importer_iso3 = 'WLD'`` the
@@ -97,14 +97,14 @@ def _gas_matrix(path: Path, sheet: str, fuel: str) -> list[tuple]:
     return [(e, i, 2023, fuel, "bcm", v, sheet) for e, i, v in rows]
 
 
-def _crude_matrix(path: Path) -> list[tuple]:
-    sheet = "Oil - Inter-area movements"
+def _from_matrix(path: Path, sheet: str, label: str, fuel: str, unit: str) -> list[tuple]:
+    """A 2023 matrix with exporters as rows ("From") and importers as columns."""
     raw = _sheet(path, sheet)
-    head = _row_of(raw, "Crude (million tonnes)", path, sheet)
+    head = _row_of(raw, label, path, sheet)
     header = [str(v) for v in raw.iloc[head]]
     body = _block(raw, head, "Total imports")
     rows = _matrix(raw, header, body, "exporters")
-    return [(e, i, 2023, "crude", "Mt", v, sheet) for e, i, v in rows]
+    return [(e, i, 2023, fuel, unit, v, sheet) for e, i, v in rows]
 
 
 _GAS_MEASURES = {
@@ -190,7 +190,10 @@ class EiTrade(Adapter):
             _gas_by_year(path)
             + _gas_matrix(path, "Gas trade - pipeline", "pipeline_gas")
             + _gas_matrix(path, "Gas trade - LNG", "lng")
-            + _crude_matrix(path)
+            + _from_matrix(
+                path, "Oil - Inter-area movements", "Crude (million tonnes)", "crude", "Mt"
+            )
+            + _from_matrix(path, "Coal trade movements 2023", "Exajoules", "coal", "EJ")
         )
         frame = pd.DataFrame(rows, columns=list(self.table.columns))
         frame = frame.drop_duplicates(list(self.table.key))
