@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from dyadscope.data.adapters._base import CsvAdapter, frozen
 from dyadscope.data.registry import TableSpec, register_adapter
 
@@ -54,3 +56,9 @@ class Rivalries(CsvAdapter):
         year="start_year",
         years=(1400, 2100),
     )
+
+    def coverage(self, frame: pd.DataFrame) -> tuple[int | None, int | None]:
+        """From the first start year to the last end year (not the last start)."""
+        if frame.empty:
+            return None, None
+        return int(frame["start_year"].min()), int(frame["end_year"].max())
