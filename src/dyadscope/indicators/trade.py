@@ -211,11 +211,13 @@ def _run_auto(q: DyadQuery) -> FamilyResult:
         f"(the first year DOTS reports {q.a}-{q.b}); numerator and denominator of each "
         "year's share come from that year's source"
     ]
-    if q.end >= switch and not _dots_has_world(q):
+    lacking = _dots_without_world(q)
+    if q.end >= switch and lacking:
         notes.append(
             f"trade: from {switch} the DOTS table has no trade-with-world rows (partner "
-            f"WLD) for {q.a} or {q.b}, so trade_share_a, trade_share_b and trade_asymmetry "
-            "are NA there (a DOTS flow over a COW total would mix sources)"
+            f"WLD) reported by {' or '.join(lacking)}, so "
+            f"{', '.join(_shares_of(q, lacking))} and trade_asymmetry are NA there (a DOTS "
+            "flow over a COW total would mix sources)"
         )
     notes += _drop_impossible_shares(frame, q, label)
     return FamilyResult(frame, {ind.id: label for ind in INDICATORS}, notes)
@@ -300,6 +302,18 @@ def _has_dyad(q: DyadQuery, dots: bool) -> bool:
     else:
         sql = f"SELECT count(*) FROM cow_trade_dyadic WHERE {ANY_DYAD}"
     return bool(fetch(q.store, sql, q.params).iloc[0, 0])
+
+
+def _dots_without_world(q: DyadQuery) -> list[str]:
+    """The dyad's states that report no trade with the world (partner WLD) in DOTS."""
+    sql = """SELECT DISTINCT reporter_iso3 FROM dots
+             WHERE partner_iso3 = 'WLD' AND reporter_iso3 IN ($a, $b)"""
+    have = set(fetch(q.store, sql, q.params).iloc[:, 0])
+    return [s for s in (q.a, q.b) if s not in have]
+
+
+def _shares_of(q: DyadQuery, states: list[str]) -> list[str]:
+    return [f"trade_share_{'a' if s == q.a else 'b'}" for s in states]
 
 
 def _dots_has_world(q: DyadQuery) -> bool:
