@@ -29,7 +29,7 @@ PROPS = settings(
 
 dyads = st.tuples(st.sampled_from(STATES), st.sampled_from(STATES)).filter(lambda p: p[0] != p[1])
 windows = st.integers(1860, 2022).flatmap(lambda s: st.tuples(st.just(s), st.integers(s, s + 6)))
-trade_sources = st.sampled_from(["cow", "dots"])
+trade_sources = st.sampled_from(["auto", "cow", "dots"])
 
 
 def _values(df: pd.DataFrame) -> pd.DataFrame:
