@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -107,7 +107,7 @@ def stamp(frame: pd.DataFrame, **attrs: Any) -> pd.DataFrame:
     return frame
 
 
-def arrow_metadata(attrs: Mapping[str, Any]) -> dict[bytes, bytes]:
+def arrow_metadata(attrs: Mapping[Hashable | None, Any]) -> dict[bytes, bytes]:
     """``attrs`` as Arrow schema metadata: each key JSON-encoded under its own name."""
     return {
         str(k).encode(): json.dumps(v, default=str).encode()

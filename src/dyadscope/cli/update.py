@@ -11,7 +11,6 @@ from pathlib import Path
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.text import Text
 
 from dyadscope.cli._common import OutputFormat, console, emit_frame, err_console, handle_errors
 
@@ -28,6 +27,14 @@ def _base_urls(items: list[str] | None) -> dict[str, str]:
 
         out[resolve_provider(name).name] = url.strip()
     return out
+
+
+def status_column() -> TextColumn:
+    """The progress column that shows the provider's latest message, never as markup.
+
+    A message such as ``bad[red]`` (an address or a server's reply) prints as is.
+    """
+    return TextColumn("{task.description}", markup=False)
 
 
 @handle_errors
@@ -71,7 +78,7 @@ def update_command(
     urls = _base_urls(base_url)
     with Progress(
         SpinnerColumn(),
-        TextColumn("{task.description}"),
+        status_column(),
         TimeElapsedColumn(),
         console=err_console,
         transient=True,
@@ -79,7 +86,7 @@ def update_command(
         task = progress.add_task("starting", total=None)
 
         def report(message: str) -> None:
-            progress.update(task, description=Text(message[:150]))
+            progress.update(task, description=message[:150])
 
         changes = update(
             target,
