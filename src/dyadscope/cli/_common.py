@@ -359,8 +359,8 @@ def frame_to_rich(df: pd.DataFrame, title: str | None = None, max_rows: int = 20
     """Render a data frame as a Rich table; missing values are shown as ``NA``."""
     table = Table(title=title, show_lines=False)
     for col in df.columns:
-        justify = "right" if pd.api.types.is_numeric_dtype(df[col]) else "left"
-        table.add_column(str(col), justify=justify)
+        numeric = pd.api.types.is_numeric_dtype(df[col])
+        table.add_column(str(col), justify="right" if numeric else "left")
     for row in df.head(max_rows).itertuples(index=False):
         # Cells are data, never Rich markup: a value like "bad[red]" must print as is.
         table.add_row(*[Text(_fmt(v)) for v in row])

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from dyadscope.cli._common import OutputFormat, console, emit_frame, err_console, handle_errors
 
