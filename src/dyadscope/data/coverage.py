@@ -88,17 +88,9 @@ def coverage(
     tidy = compute(store, a, b, _FIRST_YEAR, when.year, trade_source=trade_source)  # type: ignore[arg-type]
     have = tidy[tidy["value"].notna()]
     spans = have.groupby("indicator")["year"].agg(["min", "max", "count"])
-    years = {
-        str(ind): (int(lo), int(hi), int(n))
-        for ind, lo, hi, n in zip(
-            spans.index, spans["min"], spans["max"], spans["count"], strict=True
-        )
-    }
-    # Per indicator its first non-empty source label (NA when it has none).
-    named = tidy[tidy["source"].map(lambda v: isinstance(v, str) and bool(v))]
-    named = named.drop_duplicates("indicator", keep="first")
-    sources: dict[str, object] = dict.fromkeys(tidy["indicator"].astype(str), pd.NA)
-    sources.update(zip(named["indicator"].astype(str), named["source"], strict=True))
+    sources = tidy.groupby("indicator")["source"].agg(
+        lambda s: next((v for v in s if isinstance(v, str) and v), pd.NA)
+    )
     prov = store.provenance().set_index("table")
     rows = []
     for ind_id, ind in INDICATORS.items():
@@ -109,14 +101,13 @@ def coverage(
         for table in used:
             if table in prov.index:
                 version = prov.loc[table, "version"]
-                releases.append(f"{table}: {version!s}")
+                releases.append(f"{table}: {version}")
             else:
                 releases.append(f"{table}: not in store")
-        span = years.get(ind_id)
-        first = span[0] if span else pd.NA
-        last = span[1] if span else pd.NA
-        count = span[2] if span else 0
-        stale = span is None or span[1] < when.year - STALE_AFTER_YEARS
+        first = spans.loc[ind_id, "min"] if ind_id in spans.index else pd.NA
+        last = spans.loc[ind_id, "max"] if ind_id in spans.index else pd.NA
+        count = int(spans.loc[ind_id, "count"]) if ind_id in spans.index else 0
+        stale = bool(pd.isna(last) or int(last) < when.year - STALE_AFTER_YEARS)
         refresh = "; ".join(dict.fromkeys(_refresh(t, store) for t in used))
         rows.append(
             {
