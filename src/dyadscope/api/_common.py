@@ -11,7 +11,7 @@ import functools
 import json
 from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from dyadscope.errors import InputError
 
@@ -73,6 +73,10 @@ def check_output(to: str) -> None:
         raise InputError(f"to: must be 'pandas' or 'arrow', got {to!r}")
 
 
+@overload
+def check_year(value: int, param: str) -> int: ...
+@overload
+def check_year(value: object, param: str) -> int | None: ...
 def check_year(value: object, param: str) -> int | None:
     """An integer year or None; anything else is an error naming ``param``."""
     if value is None:

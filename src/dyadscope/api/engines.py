@@ -79,7 +79,7 @@ def power(
     rival_code = resolve_state(rival, "rival")
     if rival_code in dyad:
         raise InputError(f"rival: {rival_code} is one of the dyad {dyad}")
-    start = check_year(start, "start")  # type: ignore[assignment]
+    start = check_year(start, "start")
     end = check_year(end, "end")
     res = balance_of_power(
         get_store(store), start, end, coalition=(dyad.a, dyad.b), rival=rival_code
@@ -148,7 +148,9 @@ def interdependence(
     db = get_store(store)
     start, end = check_year(start, "start"), check_year(end, "end")
     if end is None:
-        end = int(db.con.execute("SELECT max(year) FROM nmc").fetchone()[0])  # type: ignore[index]
+        row = db.con.execute("SELECT max(year) FROM nmc").fetchone()
+        assert row is not None  # an aggregate query always returns one row
+        end = int(row[0])
     start = 1870 if start is None else start
     if start > end:
         raise InputError(f"start ({start}) is after end ({end}); swap them")

@@ -249,7 +249,9 @@ def create_dyad_years(
             "for the vendored data"
         )
     start, end = check_year(start, "start"), check_year(end, "end")
-    first, last = db.con.execute("SELECT min(year), max(year) FROM nmc").fetchone()  # type: ignore[misc]
+    row = db.con.execute("SELECT min(year), max(year) FROM nmc").fetchone()
+    assert row is not None  # an aggregate query always returns one row
+    first, last = row
     start = int(first) if start is None else start
     end = int(last) if end is None else end
     check_span(start, end)

@@ -226,8 +226,9 @@ def _tables() -> _Tables:
     for code in _HISTORIC_ISO3:
         name_index[_fold(names[code])] = code
     for ccode, name in cow_names.items():
-        if cow_to_iso3.get(ccode):
-            name_index.setdefault(_fold(name), cow_to_iso3[ccode])  # type: ignore[arg-type]
+        iso3 = cow_to_iso3.get(ccode)
+        if iso3:
+            name_index.setdefault(_fold(name), iso3)
     name_index.update(
         {
             "ussr": "RUS",
@@ -348,7 +349,8 @@ def _suggest(value: Any, scheme: str) -> list[str]:
     if scheme in ("un_name",):
         return difflib.get_close_matches(text, pool, n=3, cutoff=0.5)
     matches = difflib.get_close_matches(text.upper(), pool, n=3, cutoff=0.3)
-    return [f"{m} ({t.names.get(_one_to_iso3(m, scheme) or '', '?')})" for m in matches]  # type: ignore[arg-type]
+    iso3s = {m: _one_to_iso3(m, scheme) for m in matches}
+    return [f"{m} ({t.names.get(i, '?') if isinstance(i, str) else '?'})" for m, i in iso3s.items()]
 
 
 def _unknown(values: list[Any], scheme: str) -> UnknownCountry:
