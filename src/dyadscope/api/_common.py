@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from dyadscope.errors import InputError
 
@@ -73,6 +73,10 @@ def check_output(to: str) -> None:
         raise InputError(f"to: must be 'pandas' or 'arrow', got {to!r}")
 
 
+@overload
+def check_year(value: int, param: str) -> int: ...
+@overload
+def check_year(value: object, param: str) -> int | None: ...
 def check_year(value: object, param: str) -> int | None:
     """An integer year or None; anything else is an error naming ``param``."""
     if value is None:
@@ -107,7 +111,7 @@ def stamp(frame: pd.DataFrame, **attrs: Any) -> pd.DataFrame:
     return frame
 
 
-def arrow_metadata(attrs: Mapping[str, Any]) -> dict[bytes, bytes]:
+def arrow_metadata(attrs: Mapping[Hashable | None, Any]) -> dict[bytes, bytes]:
     """``attrs`` as Arrow schema metadata: each key JSON-encoded under its own name."""
     return {
         str(k).encode(): json.dumps(v, default=str).encode()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dyadscope.api._common import check_output, check_year, get_store, output, stamp
 from dyadscope.data.dyad import Dyad, resolve_state
@@ -24,10 +24,11 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
+    from dyadscope.case.schema import Case
     from dyadscope.data.store import Store
     from dyadscope.scenario.montecarlo import ScenarioResult
     from dyadscope.theory.external import ExternalResult
-    from dyadscope.theory.games import GameResult
+    from dyadscope.theory.games import GameResult, Payoffs
     from dyadscope.theory.interdependence import InterdependenceResult
     from dyadscope.theory.power import PowerResult
     from dyadscope.theory.threat import ThreatResult
@@ -45,7 +46,10 @@ __all__ = [
 ]
 
 
-def _stamp_result(result: Any, source: str, unit: str) -> Any:
+_Result = TypeVar("_Result")
+
+
+def _stamp_result(result: _Result, source: str, unit: str) -> _Result:
     """Provenance on every frame of a theory or scenario result; assumptions as notes."""
     frames = result.frames() if hasattr(result, "frames") else {}
     for frame in frames.values():
@@ -75,7 +79,7 @@ def power(
     rival_code = resolve_state(rival, "rival")
     if rival_code in dyad:
         raise InputError(f"rival: {rival_code} is one of the dyad {dyad}")
-    start = check_year(start, "start")  # type: ignore[assignment]
+    start = check_year(start, "start")
     end = check_year(end, "end")
     res = balance_of_power(
         get_store(store), start, end, coalition=(dyad.a, dyad.b), rival=rival_code
@@ -89,7 +93,7 @@ def threat(
     *,
     year: int | None = None,
     states: Sequence[str] | None = None,
-    weights: Mapping[str, float] | str | None = None,
+    weights: Mapping[str, float] | None = None,
     events_store: str | Path | None = None,
     store: Store | str | Path | None = None,
 ) -> ThreatResult:
@@ -144,7 +148,9 @@ def interdependence(
     db = get_store(store)
     start, end = check_year(start, "start"), check_year(end, "end")
     if end is None:
-        end = int(db.con.execute("SELECT max(year) FROM nmc").fetchone()[0])  # type: ignore[index]
+        row = db.con.execute("SELECT max(year) FROM nmc").fetchone()
+        assert row is not None  # an aggregate query always returns one row
+        end = int(row[0])
     start = 1870 if start is None else start
     if start > end:
         raise InputError(f"start ({start}) is after end ({end}); swap them")
@@ -180,8 +186,8 @@ def game(
     a: str | Dyad | None = None,
     b: str | None = None,
     *,
-    case: Any = None,
-    payoffs: Any = None,
+    case: Case | str | os.PathLike[str] | None = None,
+    payoffs: Payoffs | tuple[float, float, float, float] | None = None,
     turns: int = 200,
     repetitions: int = 5,
     seed: int = 1,
@@ -193,24 +199,31 @@ def game(
     """
     from dyadscope.theory.games import alliance_game
 
+    case_obj: Case | None = None
     if case is None and a is not None:
-        case = _case_for(Dyad.resolve(a, b), None)
-    elif isinstance(case, (str, os.PathLike)):
-        from dyadscope.case import load_case
+        case_obj = _case_for(Dyad.resolve(a, b), None)
+    elif case is not None:
+        case_obj = _load(case)
+    res = alliance_game(payoffs, case_obj, turns=turns, repetitions=repetitions, seed=seed)
+    given = "payoffs from the case" if case_obj else "payoffs given"
+    return _stamp_result(res, given, "strategy")
 
-        case = load_case(case)
-    res = alliance_game(payoffs, case, turns=turns, repetitions=repetitions, seed=seed)
-    return _stamp_result(res, "payoffs from the case" if case else "payoffs given", "strategy")
+
+def _load(case: Case | str | os.PathLike[str]) -> Case:
+    """The case itself, or the case read from its path."""
+    from dyadscope.case import load_case
+
+    if isinstance(case, (str, os.PathLike)):
+        return load_case(Path(case))
+    return case
 
 
-def _case_for(dyad: Dyad, case: Any) -> Any:
-    from dyadscope.case import find_case, load_case
+def _case_for(dyad: Dyad, case: Case | str | os.PathLike[str] | None) -> Case:
+    from dyadscope.case import find_case
 
     if case is None:
         return find_case(dyad.a, dyad.b)
-    if isinstance(case, (str, os.PathLike)):
-        return load_case(case)
-    return case
+    return _load(case)
 
 
 def scenario_run(
@@ -218,7 +231,7 @@ def scenario_run(
     b: str | None = "CHN",
     scenario: str = "baseline",
     *,
-    case: Any = None,
+    case: Case | str | os.PathLike[str] | None = None,
     draws: int = 10_000,
     seed: int = 1,
     **options: Any,

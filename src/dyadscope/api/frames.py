@@ -249,7 +249,9 @@ def create_dyad_years(
             "for the vendored data"
         )
     start, end = check_year(start, "start"), check_year(end, "end")
-    first, last = db.con.execute("SELECT min(year), max(year) FROM nmc").fetchone()  # type: ignore[misc]
+    row = db.con.execute("SELECT min(year), max(year) FROM nmc").fetchone()
+    assert row is not None  # an aggregate query always returns one row
+    first, last = row
     start = int(first) if start is None else start
     end = int(last) if end is None else end
     check_span(start, end)
@@ -286,7 +288,7 @@ def create_dyad_years(
         frame[col] = frame[col].astype("int64")
     src = db.provenance().set_index("table")
     version = src.loc["nmc", "version"] if "nmc" in src.index else None
-    label = f"table nmc, version {version}" if version else "table nmc"
+    label = f"table nmc, version {version!s}" if version else "table nmc"
     stamp(
         frame,
         unit="directed dyad-year" if directed else "dyad-year",
@@ -361,14 +363,15 @@ def add_indicators(
     parts: list[pd.DataFrame] = []
     notes: list[str] = []
     sources: dict[str, str] = {}
-    for (a, b), row in spans.iterrows():
+    pairs: list[tuple[Any, Any]] = spans.index.to_list()
+    for (a, b), first, last in zip(pairs, spans["min"], spans["max"], strict=True):
         dyad = Dyad.resolve(str(a), str(b))
         tidy = compute(
             db,
             dyad.a,
             dyad.b,
-            int(row["min"]),
-            int(row["max"]),
+            int(first),
+            int(last),
             only=keep,
             trade_source=trade_source,  # type: ignore[arg-type]
         )
@@ -385,7 +388,7 @@ def add_indicators(
         raise InputError(f"frame: already has column(s) {', '.join(clash)}; drop them first")
     added["year"] = added["year"].astype(frame["year"].dtype)
     out = frame.merge(added, on=["a", "b", "year"], how="left", validate="many_to_one")
-    old = dict(frame.attrs)
+    old = {str(k): v for k, v in frame.attrs.items()}
     all_sources = {**old.get("sources", {}), **sources}
     stamp(
         out,

@@ -28,7 +28,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import pandas as pd
 import typer
@@ -48,7 +48,8 @@ if TYPE_CHECKING:
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class OutputFormat(enum.StrEnum):
@@ -147,7 +148,7 @@ def is_boundary_error(exc: BaseException) -> bool:
     return isinstance(exc, BOUNDARY_ERRORS) or _duckdb_io_error(exc)
 
 
-def handle_errors(func: F) -> F:
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     """The CLI's error boundary, put on every command (see the module docstring).
 
     Before the command runs, ``--format parquet`` without ``-o`` is refused (for
@@ -156,7 +157,7 @@ def handle_errors(func: F) -> F:
     """
 
     @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             if kwargs.get("fmt") is OutputFormat.parquet and kwargs.get("output", 0) is None:
                 raise InputError("--format parquet needs -o FILE (Parquet is not for a terminal)")
@@ -171,7 +172,7 @@ def handle_errors(func: F) -> F:
                 raise
             raise typer.Exit(code=report_error(exc)) from None
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 # --- early checks ----------------------------------------------------------------------------
@@ -359,8 +360,8 @@ def frame_to_rich(df: pd.DataFrame, title: str | None = None, max_rows: int = 20
     """Render a data frame as a Rich table; missing values are shown as ``NA``."""
     table = Table(title=title, show_lines=False)
     for col in df.columns:
-        justify = "right" if pd.api.types.is_numeric_dtype(df[col]) else "left"
-        table.add_column(str(col), justify=justify)
+        numeric = pd.api.types.is_numeric_dtype(df[col])
+        table.add_column(str(col), justify="right" if numeric else "left")
     for row in df.head(max_rows).itertuples(index=False):
         # Cells are data, never Rich markup: a value like "bad[red]" must print as is.
         table.add_row(*[Text(_fmt(v)) for v in row])

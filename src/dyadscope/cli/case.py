@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import typer
+from rich.console import JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
@@ -133,8 +134,13 @@ def _factor_table(kind: str, factors: list[Factor]) -> Table:
 
 def _links_table(case: Case) -> Table:
     table = Table(title=f"links ({len(case.links)})", title_justify="left")
-    for column, justify in (("source", "left"), ("target", "left"), ("weight", "right")):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("source", "left"),
+        ("target", "left"),
+        ("weight", "right"),
+    )
+    for column, justify in columns:
+        table.add_column(column, justify=justify)
     table.add_column("interval", justify="right")
     table.add_column("rationale", overflow="fold")
     for link in case.links:

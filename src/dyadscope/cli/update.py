@@ -30,6 +30,14 @@ def _base_urls(items: list[str] | None) -> dict[str, str]:
     return out
 
 
+def status_column() -> TextColumn:
+    """The progress column that shows the provider's latest message, never as markup.
+
+    A message such as ``bad[red]`` (an address or a server's reply) prints as is.
+    """
+    return TextColumn("{task.description}", markup=False)
+
+
 @handle_errors
 def update_command(
     datasets: list[str] | None = typer.Argument(
@@ -71,7 +79,7 @@ def update_command(
     urls = _base_urls(base_url)
     with Progress(
         SpinnerColumn(),
-        TextColumn("{task.description}"),
+        status_column(),
         TimeElapsedColumn(),
         console=err_console,
         transient=True,
@@ -79,7 +87,7 @@ def update_command(
         task = progress.add_task("starting", total=None)
 
         def report(message: str) -> None:
-            progress.update(task, description=Text(message[:150]))
+            progress.update(task, description=message[:150])
 
         changes = update(
             target,

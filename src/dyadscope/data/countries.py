@@ -226,8 +226,9 @@ def _tables() -> _Tables:
     for code in _HISTORIC_ISO3:
         name_index[_fold(names[code])] = code
     for ccode, name in cow_names.items():
-        if cow_to_iso3.get(ccode):
-            name_index.setdefault(_fold(name), cow_to_iso3[ccode])  # type: ignore[arg-type]
+        iso3 = cow_to_iso3.get(ccode)
+        if iso3:
+            name_index.setdefault(_fold(name), iso3)
     name_index.update(
         {
             "ussr": "RUS",
@@ -348,7 +349,8 @@ def _suggest(value: Any, scheme: str) -> list[str]:
     if scheme in ("un_name",):
         return difflib.get_close_matches(text, pool, n=3, cutoff=0.5)
     matches = difflib.get_close_matches(text.upper(), pool, n=3, cutoff=0.3)
-    return [f"{m} ({t.names.get(_one_to_iso3(m, scheme) or '', '?')})" for m in matches]  # type: ignore[arg-type]
+    iso3s = {m: _one_to_iso3(m, scheme) for m in matches}
+    return [f"{m} ({t.names.get(i, '?') if isinstance(i, str) else '?'})" for m, i in iso3s.items()]
 
 
 def _unknown(values: list[Any], scheme: str) -> UnknownCountry:
@@ -385,8 +387,11 @@ def _mapping(values: Iterable[Hashable], scheme: str, errors: Errors) -> dict[Ha
     return mapping
 
 
+# A Series is also an Iterable: the Series overload comes first and wins, as at run time.
 @overload
-def to_iso3(codes: pd.Series, scheme: Scheme, *, errors: Errors = ...) -> pd.Series: ...
+def to_iso3(  # type: ignore[overload-overlap]
+    codes: pd.Series, scheme: Scheme, *, errors: Errors = ...
+) -> pd.Series: ...
 @overload
 def to_iso3(codes: Iterable[Any], scheme: Scheme, *, errors: Errors = ...) -> list[str | None]: ...
 def to_iso3(
@@ -445,7 +450,7 @@ def from_iso3(
     _check_scheme(scheme)
     series = iso3s if isinstance(iso3s, pd.Series) else pd.Series(list(iso3s), dtype=object)
     canonical = to_iso3(series, "iso3", errors=errors)
-    mapping = {}
+    mapping: dict[Any, Any] = {}
     missing = []
     for iso3 in canonical.dropna().unique():
         value = _one_from_iso3(str(iso3), scheme)
@@ -457,11 +462,14 @@ def from_iso3(
             f"no {scheme} code for ISO3 {', '.join(map(str, missing[:5]))}; "
             "pass errors='coerce' to turn them into NA."
         )
-    out = canonical.map(mapping)
-    out = out.astype("Int64") if scheme == "cow" else out.astype("string")
+    mapped: pd.Series = canonical.map(mapping)
+    out = mapped.astype("Int64") if scheme == "cow" else mapped.astype("string")
     if isinstance(iso3s, pd.Series):
         return out
-    return [None if pd.isna(v) else (int(v) if scheme == "cow" else str(v)) for v in out]
+    values: list[Any] = [
+        None if pd.isna(v) else (int(v) if scheme == "cow" else str(v)) for v in out
+    ]
+    return values
 
 
 def is_known(code: Any, scheme: Scheme) -> bool:

@@ -16,7 +16,7 @@ import io
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Literal
+from typing import Literal
 
 import pandas as pd
 import pyarrow as pa
@@ -92,7 +92,9 @@ class _LimitedReader(io.RawIOBase):
             raw.close()
             raise SchemaError(self._too_big())
         self._raw = raw
-        self._src: IO[bytes] = gzip.GzipFile(fileobj=raw, mode="rb") if self.gzipped else raw
+        self._src: io.BufferedIOBase = (
+            gzip.GzipFile(fileobj=raw, mode="rb") if self.gzipped else raw
+        )
 
     def _too_big(self) -> str:
         return (
@@ -379,9 +381,10 @@ def _convert_arrow(cells: pa.Array, kind: Kind, missing_codes: Sequence[int]) ->
     if missing_codes:
         codes = pa.array(missing_codes, type=values.type)
         values = pc.if_else(pc.is_in(values, value_set=codes), pa.scalar(None, values.type), values)
-    if kind == "int":
-        return values.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
-    return values.to_pandas()
+    # pyarrow is untyped (see [tool.mypy] in pyproject.toml): name what to_pandas gives.
+    mapper = {pa.int64(): pd.Int64Dtype()}.get if kind == "int" else None
+    series: pd.Series = values.to_pandas(types_mapper=mapper)
+    return series
 
 
 def _convert(
@@ -457,7 +460,7 @@ def check_codes(
 ) -> pd.Series:
     """Convert a code column to ISO3; fail naming the first row with an unknown code."""
     codes = frame[column]
-    iso3 = to_iso3(codes, scheme, errors="coerce")
+    iso3: pd.Series = to_iso3(codes, scheme, errors="coerce")
     # A COW state with no ISO3 code (e.g. Bavaria) is known and maps to NA; only codes
     # absent from the scheme's table are errors, so membership is tested on its own.
     unknown = [v for v in codes.dropna().unique() if not is_known(v, scheme)]

@@ -54,6 +54,14 @@ DEFAULT_BATCH_BYTES = 64 << 20
 #: Files per batch at most, so progress and commits stay frequent.
 DEFAULT_BATCH_FILES = 256
 
+#: Errors that fail one ingest batch (it is then retried file by file).
+_BATCH_ERRORS: tuple[type[Exception], ...] = (
+    duckdb.Error,
+    OSError,
+    *COMPRESSION_ERRORS,
+    DyadscopeError,
+)
+
 
 @dataclass
 class FileReport:
@@ -251,7 +259,7 @@ def _ingest_isolating_failures(store: Path, batch: list[tuple[Path, str]]) -> li
     """
     try:
         return _ingest_batch(store, batch)
-    except (duckdb.Error, OSError, *COMPRESSION_ERRORS, DyadscopeError) as exc:
+    except _BATCH_ERRORS as exc:
         if len(batch) == 1:
             path, digest = batch[0]
             reason = str(exc) if isinstance(exc, DyadscopeError) else duckdb_reason(exc)
@@ -476,8 +484,8 @@ def _commit(
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with catalog.open_catalog(store, write=True) as con:
         con.execute("BEGIN TRANSACTION")
-        for rel, rows in moved:
-            con.execute("INSERT INTO data_files VALUES (?, ?, ?)", [rel, batch_id, rows])
+        for name, rows in moved:
+            con.execute("INSERT INTO data_files VALUES (?, ?, ?)", [name, batch_id, rows])
         for _, fr in loaded:
             con.execute(
                 "INSERT INTO ingest_manifest VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

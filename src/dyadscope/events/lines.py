@@ -52,7 +52,7 @@ CONTROL_BYTES = b"\x00\x02\x03\x04"
 #: Characters of an over-long line kept in the quarantine file.
 LONG_LINE_KEEP = 200
 #: Errors a damaged or truncated compressed file raises while it is read.
-COMPRESSION_ERRORS: tuple[type[BaseException], ...] = (EOFError, zlib.error, gzip.BadGzipFile)
+COMPRESSION_ERRORS: tuple[type[Exception], ...] = (EOFError, zlib.error, gzip.BadGzipFile)
 
 
 @contextmanager

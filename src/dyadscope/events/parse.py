@@ -48,6 +48,9 @@ from dyadscope.events.lines import (
 )
 from dyadscope.events.schema import GDELT2_COLUMNS, LAYOUTS, official_for_header
 
+#: Errors that make one input file unreadable (it is reported, the others go on).
+_READ_ERRORS: tuple[type[Exception], ...] = (SchemaError, OSError, csv.Error, *COMPRESSION_ERRORS)
+
 
 @dataclass(frozen=True)
 class InputFormat:
@@ -444,7 +447,7 @@ def load_batch(
                 selects.append(f"SELECT * FROM {view}_csv{idx}")
             else:
                 tabbed.append((idx, readable, fmt))
-        except (SchemaError, OSError, csv.Error, *COMPRESSION_ERRORS) as exc:
+        except _READ_ERRORS as exc:
             failed[idx] = exc if isinstance(exc, SchemaError) else SchemaError(f"{path}: {exc}")
     if tabbed:
         lines = f"{view}_lines"

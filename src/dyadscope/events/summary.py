@@ -64,8 +64,8 @@ def events_overview(
         con.close()
     assert row is not None
     return EventsOverview(
-        a=series["a"].iat[0] if len(series) else a.upper(),
-        b=series["b"].iat[0] if len(series) else b.upper(),
+        a=str(series["a"].iat[0]) if len(series) else a.upper(),
+        b=str(series["b"].iat[0]) if len(series) else b.upper(),
         store_dir=store,
         series=series,
         first_date=row[0],

@@ -95,7 +95,8 @@ def gdelt_columns(version: Literal[1, 2]) -> list[str]:
 def load_tables(path: str | os.PathLike[str] = TABLES_PATH) -> dict[str, Any]:
     """The vendored distribution tables (read once per process)."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        tables: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+        return tables
     except FileNotFoundError:
         raise InputError(
             f"synthetic-data tables not found at {path}; reinstall dyadscope or refit "
@@ -120,7 +121,9 @@ class _Sampler:
         return np.searchsorted(cdf, self.rng.random(n), side="right").astype(np.int32)
 
     @staticmethod
-    def take(values: Sequence[Sequence[str]], idx: np.ndarray, names: Sequence[str]) -> dict:
+    def take(
+        values: Sequence[Sequence[str]], idx: np.ndarray, names: Sequence[str]
+    ) -> dict[str, Any]:
         """Columns ``names`` of the rows ``values[idx]``, as Arrow string arrays."""
         indices = pa.array(idx)
         return {

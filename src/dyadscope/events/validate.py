@@ -30,7 +30,7 @@ import duckdb
 import pandas as pd
 
 from dyadscope._sql import quote_identifier, quote_literal
-from dyadscope.data.countries import to_iso3
+from dyadscope.data.countries import Scheme, to_iso3
 from dyadscope.events.cameo import event_table
 from dyadscope.events.parse import load_batch
 from dyadscope.events.schema import (
@@ -54,7 +54,7 @@ _ISO_SOURCES: tuple[tuple[str, str, str], ...] = (
 
 
 @functools.cache
-def _iso3_lookup(scheme: str) -> pd.DataFrame:
+def _iso3_lookup(scheme: Scheme) -> pd.DataFrame:
     """Every code of ``scheme`` that names a state, with its ISO3 (computed once).
 
     CAMEO actor country codes are three capital letters and FIPS 10-4 codes two
@@ -67,7 +67,7 @@ def _iso3_lookup(scheme: str) -> pd.DataFrame:
     )
     width = 3 if scheme == "cameo" else 2
     codes = pd.Series(["".join(c) for c in itertools.product(alphabet, repeat=width)])
-    iso3 = to_iso3(codes, scheme, errors="coerce")  # type: ignore[arg-type]
+    iso3 = to_iso3(codes, scheme, errors="coerce")
     keep = iso3.notna()
     return pd.DataFrame({"code": codes[keep].to_numpy(), "iso3": iso3[keep].astype(str).to_numpy()})
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import Any, Literal, TypeGuard, get_args
 
 import numpy as np
 from numpy.typing import NDArray
@@ -41,6 +41,17 @@ TRANSFERS: tuple[str, ...] = get_args(Transfer)
 #: How a draw ended, in the order of the integer codes used in batch results.
 STATUSES = ("fixed_point", "limit_cycle", "no_convergence")
 FIXED_POINT, LIMIT_CYCLE, NO_CONVERGENCE = range(3)
+
+
+def is_rule(value: str) -> TypeGuard[Rule]:
+    """Is ``value`` one of :data:`RULES`?  (Narrows a plain string to :data:`Rule`.)"""
+    return value in RULES
+
+
+def is_transfer(value: str) -> TypeGuard[Transfer]:
+    """Is ``value`` one of :data:`TRANSFERS`?  (Narrows a plain string to :data:`Transfer`.)"""
+    return value in TRANSFERS
+
 
 #: Restrict the product to the active block only when it saves at least this share.
 _SUBMATRIX_GAIN = 0.25
@@ -82,6 +93,33 @@ class FCMSettings:
             raise InputError(f"eps must not be negative, got {self.eps}")
         if self.max_period < 2:
             raise InputError(f"max_period must be at least 2, got {self.max_period}")
+
+    @classmethod
+    def from_options(
+        cls,
+        *,
+        rule: str = "modified_kosko",
+        transfer: str = "tanh",
+        lam: float = 1.0,
+        max_iter: int = 30,
+        eps: float = 1e-3,
+    ) -> FCMSettings:
+        """Settings from plain option values (strings as a command line gives them).
+
+        The rule and transfer are checked here, so a typo is an :class:`InputError`
+        naming the choices rather than a value of the wrong type.
+
+        >>> FCMSettings.from_options(rule="kosko", transfer="sigmoid").rule
+        'kosko'
+        >>> FCMSettings.from_options(rule="mkosko")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        dyadscope.errors.InputError: rule 'mkosko' is not one of ['kosko', ...]
+        """
+        if not is_rule(rule):
+            raise InputError(f"rule {rule!r} is not one of {list(RULES)}")
+        if not is_transfer(transfer):
+            raise InputError(f"transfer {transfer!r} is not one of {list(TRANSFERS)}")
+        return cls(rule=rule, transfer=transfer, lam=lam, max_iter=max_iter, eps=eps)
 
     @property
     def tol(self) -> float:
@@ -144,7 +182,8 @@ def _settled(
     np.subtract(new, prev, out=buf)
     np.abs(buf, out=buf)
     np.less_equal(buf, eps, out=buf, casting="unsafe")
-    return (buf @ ones) == ones.size
+    settled: NDArray[np.bool_] = (buf @ ones) == ones.size
+    return settled
 
 
 @dataclass
@@ -237,7 +276,7 @@ def iterate(batch: ReducedBatch, s: FCMSettings, record: bool = False) -> CoreRe
         if s.rule != "kosko":
             new += base
         _transfer(new, s.transfer, s.lam)
-        if b.fixed is not None:
+        if b.fixed is not None and b.held is not None:
             np.copyto(new, b.held, where=b.fixed)
         settled = _settled(new, prev, s.eps, np.empty_like(new), ones)
         if rows.done.any():

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,9 @@ from numpy.typing import NDArray
 
 from dyadscope.errors import InputError
 from dyadscope.scenario.engine import STATUSES, ArrayLike, FCMSettings, simulate_batch
+
+if TYPE_CHECKING:
+    from dyadscope.case.schema import Case
 
 FACTOR_KINDS = (
     "driver",
@@ -134,7 +137,8 @@ class FCM:
         """Per node: does nothing act on it (no weight and no interval in its column)?"""
         assert self.low is not None and self.high is not None
         pattern = (self.W != 0) | (self.low != self.high)
-        return ~pattern.any(axis=0)
+        acted_on: NDArray[np.bool_] = pattern.any(axis=0)
+        return ~acted_on
 
     @property
     def uncertain_levels(self) -> NDArray[np.intp]:
@@ -156,8 +160,8 @@ class FCM:
         i, j = np.nonzero(mask)
         return pd.DataFrame(
             {
-                "source": [self.nodes[k] for k in i],
-                "target": [self.nodes[k] for k in j],
+                "source": [self.nodes[int(k)] for k in i],
+                "target": [self.nodes[int(k)] for k in j],
                 "weight": self.W[i, j],
                 "low": self.low[i, j],
                 "high": self.high[i, j],
@@ -165,7 +169,7 @@ class FCM:
         )
 
 
-def fcm_from_case(case: Any) -> FCM:
+def fcm_from_case(case: Case) -> FCM:
     """Build the map of a case: one node per factor, one weight per link.
 
     The case model (:mod:`dyadscope.case`) gives each link a nominal ``weight`` and an
@@ -182,7 +186,7 @@ def fcm_from_case(case: Any) -> FCM:
     W = np.zeros((n, n))
     low = np.zeros((n, n))
     high = np.zeros((n, n))
-    source = f"case {getattr(case, 'id', '?')!s}"
+    source = f"case {case.id}"
     for row, link in enumerate(case.links):
         for end in (link.source, link.target):
             if end not in pos:
@@ -191,25 +195,24 @@ def fcm_from_case(case: Any) -> FCM:
                     f"factor {end!r}"
                 )
         i, j = pos[link.source], pos[link.target]
-        interval = getattr(link, "interval", None)
-        lo, hi = (link.weight, link.weight) if interval is None else interval
+        lo, hi = link.interval
         W[i, j], low[i, j], high[i, j] = link.weight, lo, hi
     levels = np.full(n, np.nan)
     level_low = np.full(n, np.nan)
     level_high = np.full(n, np.nan)
     for k, f in enumerate(factors):
-        level = getattr(f, "level", None)
+        level = f.level
         if level is not None:
-            interval = getattr(f, "level_interval", None)
             levels[k] = level
-            level_low[k], level_high[k] = (level, level) if interval is None else interval
+            bounds = f.level_interval
+            level_low[k], level_high[k] = (level, level) if bounds is None else bounds
     return FCM(
         nodes=ids,
-        kinds=[str(getattr(f, "kind", "")) for f in factors],
+        kinds=[str(f.kind) for f in factors],
         W=W,
         low=low,
         high=high,
-        labels=[str(getattr(f, "label", f.id)) for f in factors],
+        labels=[str(f.label) for f in factors],
         source=source,
         levels=levels,
         level_low=level_low,
@@ -259,7 +262,7 @@ def initial_state(
         signed[fcm.index(node)] = _level(value, f"initial value of {node!r}")
     missing = [
         fcm.nodes[i]
-        for i in np.flatnonzero(fcm.exogenous & np.isnan(fcm.levels))
+        for i in map(int, np.flatnonzero(fcm.exogenous & np.isnan(fcm.levels)))
         if fcm.kinds[i] != "outcome" and fcm.nodes[i] not in given
     ]
     if missing:

@@ -8,12 +8,16 @@ those entries into what the engine needs and what the CLI and brief show.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from dyadscope.errors import InputError
+
+if TYPE_CHECKING:
+    from dyadscope.case.schema import Case, Evidence
 
 #: The id that always resolves: the case's own ``baseline`` or, failing that, no clamps.
 BASELINE = "baseline"
@@ -40,11 +44,11 @@ class ScenarioSpec:
     evidence: list[str] = field(default_factory=list)
 
 
-def _evidence(items: Any) -> list[str]:
-    return [f"{e.doc}:{e.lines} ({e.stance})" for e in items or []]
+def _evidence(items: Iterable[Evidence]) -> list[str]:
+    return [f"{e.doc}:{e.lines} ({e.stance})" for e in items]
 
 
-def get_scenario(case: Any, scenario_id: str) -> ScenarioSpec:
+def get_scenario(case: Case, scenario_id: str) -> ScenarioSpec:
     """The scenario ``scenario_id`` of ``case``.
 
     ``"baseline"`` always resolves: to the case's own baseline if it has one, else to
@@ -55,15 +59,15 @@ def get_scenario(case: Any, scenario_id: str) -> ScenarioSpec:
     >>> get_scenario(load_case(), "baseline").clamps  # doctest: +SKIP
     {}
     """
-    scenarios = list(getattr(case, "scenarios", []) or [])
+    scenarios = case.scenarios
     for sc in scenarios:
         if sc.id == scenario_id:
             return ScenarioSpec(
                 id=sc.id,
                 label=sc.label,
                 rationale=sc.rationale,
-                clamps={k: float(v) for k, v in dict(sc.clamps).items()},
-                evidence=_evidence(getattr(sc, "evidence", [])),
+                clamps={k: float(v) for k, v in sc.clamps.items()},
+                evidence=_evidence(sc.evidence),
             )
     if scenario_id == BASELINE:
         return ScenarioSpec(
@@ -75,19 +79,19 @@ def get_scenario(case: Any, scenario_id: str) -> ScenarioSpec:
     close = difflib.get_close_matches(scenario_id, ids, n=3)
     hint = f" Did you mean {', '.join(close)}?" if close else ""
     raise UnknownScenario(
-        f"case {getattr(case, 'id', '?')!r} has no scenario {scenario_id!r}.{hint} "
+        f"case {case.id!r} has no scenario {scenario_id!r}.{hint} "
         f"Scenarios: {', '.join(ids) or 'none (only the implicit baseline)'}."
     )
 
 
-def scenario_ids(case: Any) -> list[str]:
+def scenario_ids(case: Case) -> list[str]:
     """Every scenario id of the case, the implicit baseline first when the case lacks one.
 
-    >>> from types import SimpleNamespace
-    >>> scenario_ids(SimpleNamespace(scenarios=[SimpleNamespace(id="thaw")]))
+    >>> from dyadscope.case.schema import Case, Scenario
+    >>> scenario_ids(Case.model_construct(scenarios=[Scenario.model_construct(id="thaw")]))
     ['baseline', 'thaw']
     """
-    ids = [sc.id for sc in getattr(case, "scenarios", []) or []]
+    ids = [sc.id for sc in case.scenarios]
     return ids if BASELINE in ids else [BASELINE, *ids]
 
 
@@ -100,7 +104,7 @@ def format_clamps(clamps: dict[str, float]) -> str:
     return ", ".join(f"{k}={v:+g}" for k, v in clamps.items()) or "(none)"
 
 
-def list_scenarios(case: Any) -> pd.DataFrame:
+def list_scenarios(case: Case) -> pd.DataFrame:
     """The scenario library as a frame: id, label, clamps, rationale, evidence.
 
     >>> from dyadscope.case import load_case  # doctest: +SKIP

@@ -24,7 +24,7 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -32,14 +32,8 @@ from numpy.typing import NDArray
 
 from dyadscope.errors import InputError
 from dyadscope.scenario.engine import FIXED_POINT, LIMIT_CYCLE, STATUSES, FCMSettings
-from dyadscope.scenario.fcm import FCM, clamp_arrays, fcm_from_case, initial_state
-from dyadscope.scenario.library import (
-    BASELINE,
-    CASE_MAX_ITER,
-    ScenarioSpec,
-    get_scenario,
-    scenario_ids,
-)
+from dyadscope.scenario.fcm import FCM
+from dyadscope.scenario.library import BASELINE, ScenarioSpec, scenario_ids
 from dyadscope.scenario.sampling import (
     DISTRIBUTIONS,
     RNG_BLOCK,
@@ -47,6 +41,10 @@ from dyadscope.scenario.sampling import (
     draw_level_values,
     draw_link_values,
 )
+from dyadscope.scenario.settings import prepare_scenario, resolve_settings
+
+if TYPE_CHECKING:
+    from dyadscope.case.schema import Case
 
 #: Default lead (in activation) the top outcome needs over the runner-up to count.
 DEFAULT_MARGIN = 0.05
@@ -98,7 +96,7 @@ def classify(
     if k == 0:
         raise InputError("the map has no outcome nodes to classify draws into")
     out = final[:, outcome_idx]
-    codes = np.argmax(out, axis=1).astype(np.int16)
+    codes: NDArray[np.int16] = np.argmax(out, axis=1).astype(np.int16)
     if k > 1:
         top2 = -np.partition(-out, 1, axis=1)[:, :2]
         gap = top2[:, 0] - top2[:, 1]
@@ -358,16 +356,18 @@ class ScenarioResult:
         """
         s = self.settings
         conv = self.convergence.set_index("status")
-        settled = float(conv.loc["fixed_point", "share"])
+        share = conv["share"].astype(float)
+        settled = float(share["fixed_point"])
+        mean_steps = float(conv["mean_steps"].astype(float)["fixed_point"])
         lines = [
             f"{s['draws']:,} draws ({s['distribution']} weights over "
             f"{s['uncertain_links']} uncertain links, seed {s['seed']}; "
             f"{s['rule']} rule, {s['transfer']} λ={s['lambda']:g}, at most "
             f"{s['max_iter']} steps, ε={s['eps']:g}) in {self.elapsed_s:.2f} s.",
             f"Settled at a fixed point: {settled:.1%} "
-            f"(mean steps {conv.loc['fixed_point', 'mean_steps']:.1f}); "
-            f"limit cycles: {float(conv.loc['limit_cycle', 'share']):.1%}; "
-            f"not settled: {float(conv.loc['no_convergence', 'share']):.1%}.",
+            f"(mean steps {mean_steps:.1f}); "
+            f"limit cycles: {float(share['limit_cycle']):.1%}; "
+            f"not settled: {float(share['no_convergence']):.1%}.",
             f"Intervals: {s['confidence']:.0%} Wilson score intervals (Monte Carlo error only).",
         ]
         if settled < 0.8:
@@ -382,7 +382,8 @@ class ScenarioResult:
         """Everything as plain JSON-ready values (what ``--format json`` prints)."""
 
         def records(df: pd.DataFrame) -> list[dict[str, Any]]:
-            return json.loads(df.to_json(orient="records"))
+            rows: list[dict[str, Any]] = json.loads(df.to_json(orient="records"))
+            return rows
 
         return {
             "case": self.case_id,
@@ -432,7 +433,8 @@ def _probability_frame(
     outcomes = fcm.indices_of("outcome")
     nan3 = [float("nan")] * 3
     mean, act_low, act_high = outcome_activation_stats(run)
-    labels = [fcm.labels[i] for i in outcomes] + [  # type: ignore[index]
+    names = list(fcm.labels or fcm.nodes)
+    labels = [names[i] for i in outcomes] + [
         f"Undetermined (top two within {margin:g})",
         "Limit cycle (no single end state)",
         f"Not settled after {max_iter} steps",
@@ -487,17 +489,18 @@ def _activation_frame(fcm: FCM, run: MonteCarloRun, clamped: set[str]) -> pd.Dat
 
 
 def run_scenario(
-    case: Any,
+    case: Case,
     scenario_id: str = BASELINE,
     draws: int = 10_000,
     seed: int = 1,
     distribution: str = "uniform",
-    rule: str = "modified_kosko",
-    transfer: str = "tanh",
-    lam: float = 1.0,
-    max_iter: int = CASE_MAX_ITER,
+    rule: str | None = None,
+    transfer: str | None = None,
+    lam: float | None = None,
+    max_iter: int | None = None,
     *,
-    eps: float = 1e-3,
+    eps: float | None = None,
+    settings: FCMSettings | None = None,
     margin: float = DEFAULT_MARGIN,
     initial: Mapping[str, float] | None = None,
     clamps: Mapping[str, float] | None = None,
@@ -515,33 +518,30 @@ def run_scenario(
     (``sample_levels``); each draw's end state is classified (see :func:`classify`,
     ``margin``).  ``initial`` overrides starting levels (signed) and ``clamps`` adds to
     or overrides the scenario's clamps.  Same seed, same numbers — whatever the chunking.
+    The engine runs under ``settings`` or, when it is not given, the loose options
+    ``rule``, ``transfer``, ``lam``, ``max_iter`` and ``eps`` (see
+    :func:`~dyadscope.scenario.settings.resolve_settings`; defaults: modified Kosko,
+    tanh, λ = 1, :data:`~dyadscope.scenario.library.CASE_MAX_ITER` steps, ε = 0.001).
 
     >>> from dyadscope.case import load_case  # doctest: +SKIP
     >>> res = run_scenario(load_case(), "baseline", draws=20_000, seed=1)  # doctest: +SKIP
     >>> res.frame[["outcome", "share", "ci_low", "ci_high"]]  # doctest: +SKIP
     """
     started = time.perf_counter()
-    settings = FCMSettings(
-        rule=rule,  # type: ignore[arg-type]
-        transfer=transfer,  # type: ignore[arg-type]
-        lam=lam,
-        max_iter=max_iter,
-        eps=eps,
+    s = resolve_settings(
+        settings, rule=rule, transfer=transfer, lam=lam, max_iter=max_iter, eps=eps
     )
     if distribution not in DISTRIBUTIONS:
         raise InputError(f"distribution {distribution!r} is not one of {list(DISTRIBUTIONS)}")
-    fcm = fcm_from_case(case)
-    spec = get_scenario(case, scenario_id)
-    held = {**spec.clamps, **(clamps or {})}
-    start = initial_state(fcm, transfer, overrides={**(initial or {}), **held})
-    idx, values = clamp_arrays(fcm, held, transfer)
+    prep = prepare_scenario(case, scenario_id, s, initial=initial, clamps=clamps)
+    fcm = prep.fcm
     run = monte_carlo(
         fcm,
         draws,
         seed,
-        initial=start,
-        clamps=dict(zip(idx, values.tolist(), strict=True)),
-        settings=settings,
+        initial=prep.start,
+        clamps=prep.clamps,
+        settings=s,
         distribution=distribution,
         chunk_size=chunk_size,
         workers=workers,
@@ -554,32 +554,32 @@ def run_scenario(
         "draws": draws,
         "seed": seed,
         "distribution": distribution,
-        "rule": rule,
-        "transfer": transfer,
-        "lambda": lam,
-        "max_iter": max_iter,
-        "eps": eps,
+        "rule": s.rule,
+        "transfer": s.transfer,
+        "lambda": s.lam,
+        "max_iter": s.max_iter,
+        "eps": s.eps,
         "margin": margin,
         "sample_levels": sample_levels,
         "extra_clamps": dict(clamps or {}),
         "confidence": confidence,
         "uncertain_links": int(fcm.uncertain.size),
-        "case_source": str(getattr(case, "source", None) or fcm.source),
+        "case_source": case.source or fcm.source,
     }
     return ScenarioResult(
-        case_id=str(getattr(case, "id", "?")),
-        scenario=spec,
-        probabilities=_probability_frame(fcm, run, confidence, max_iter, margin),
+        case_id=case.id,
+        scenario=prep.spec,
+        probabilities=_probability_frame(fcm, run, confidence, s.max_iter, margin),
         convergence=_convergence_frame(run),
-        activations=_activation_frame(fcm, run, set(held)),
+        activations=_activation_frame(fcm, run, set(prep.held)),
         settings=used,
-        assumptions=assumptions_for(settings, distribution, margin),
+        assumptions=assumptions_for(s, distribution, margin),
         elapsed_s=time.perf_counter() - started,
         run=run,
     )
 
 
-def run_library(case: Any, draws: int = 10_000, seed: int = 1, **options: Any) -> pd.DataFrame:
+def run_library(case: Case, draws: int = 10_000, seed: int = 1, **options: Any) -> pd.DataFrame:
     """Outcome shares for every scenario of the case, stacked in one frame.
 
     Columns: scenario, scenario_label, outcome, label, category, count, share,

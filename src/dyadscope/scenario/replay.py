@@ -11,13 +11,17 @@ says the map, as written, does not reproduce that period.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from dyadscope.errors import InputError
-from dyadscope.scenario.library import CASE_MAX_ITER
+from dyadscope.scenario.engine import FCMSettings
 from dyadscope.scenario.montecarlo import DEFAULT_MARGIN, run_scenario
+from dyadscope.scenario.settings import resolve_settings
+
+if TYPE_CHECKING:
+    from dyadscope.case.schema import Case
 
 
 @dataclass
@@ -33,25 +37,30 @@ class ReplayResult:
 
 
 def replay(
-    case: Any,
+    case: Case,
     *,
     draws: int = 4000,
     seed: int = 1,
     margin: float = DEFAULT_MARGIN,
-    rule: str = "modified_kosko",
-    transfer: str = "tanh",
-    lam: float = 1.0,
-    max_iter: int = CASE_MAX_ITER,
+    rule: str | None = None,
+    transfer: str | None = None,
+    lam: float | None = None,
+    max_iter: int | None = None,
+    settings: FCMSettings | None = None,
 ) -> ReplayResult:
     """Run every dated state of ``case`` and compare the leading outcome with the sources.
+
+    The engine runs under ``settings`` or the loose options (see
+    :func:`~dyadscope.scenario.settings.resolve_settings`).
 
     >>> from dyadscope.case import load_case  # doctest: +SKIP
     >>> replay(load_case(), draws=1000).verdicts  # doctest: +SKIP
     """
-    states = list(getattr(case, "history", []) or [])
+    s = resolve_settings(settings, rule=rule, transfer=transfer, lam=lam, max_iter=max_iter)
+    states = case.history
     if not states:
         raise InputError(
-            f"case {getattr(case, 'id', '?')!r} has no dated states (its `history` list is "
+            f"case {case.id!r} has no dated states (its `history` list is "
             "empty); add states with lever levels, an expected outcome and citations"
         )
     frames, verdicts = [], []
@@ -61,10 +70,7 @@ def replay(
             "baseline",
             draws=draws,
             seed=seed,
-            rule=rule,
-            transfer=transfer,
-            lam=lam,
-            max_iter=max_iter,
+            settings=s,
             margin=margin,
             clamps=dict(st.levels),
         )
@@ -102,16 +108,16 @@ def replay(
             }
         )
     return ReplayResult(
-        case_id=str(getattr(case, "id", "?")),
+        case_id=case.id,
         frame=pd.concat(frames, ignore_index=True),
         verdicts=pd.DataFrame(verdicts),
         settings={
             "draws": draws,
             "seed": seed,
             "margin": margin,
-            "rule": rule,
-            "transfer": transfer,
-            "lambda": lam,
-            "max_iter": max_iter,
+            "rule": s.rule,
+            "transfer": s.transfer,
+            "lambda": s.lam,
+            "max_iter": s.max_iter,
         },
     )

@@ -26,13 +26,22 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import product
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from dyadscope.scenario.engine import FCMSettings, Rule, Transfer
 from dyadscope.scenario.library import BASELINE, CASE_MAX_ITER, scenario_ids
-from dyadscope.scenario.montecarlo import DEFAULT_MARGIN, run_scenario, wilson_intervals
+from dyadscope.scenario.montecarlo import (
+    DEFAULT_MARGIN,
+    ScenarioResult,
+    run_scenario,
+    wilson_intervals,
+)
+
+if TYPE_CHECKING:
+    from dyadscope.case.schema import Case
 
 #: A change is robust when at least this share of settings agrees on its sign.
 ROBUST_SHARE = 0.8
@@ -45,8 +54,8 @@ UNDETERMINED = "undetermined"
 class Setting:
     """One point of the grid: update rule, transfer, steepness and level shift."""
 
-    rule: str
-    transfer: str
+    rule: Rule
+    transfer: Transfer
     lam: float
     shift: float
 
@@ -55,19 +64,32 @@ class Setting:
         """Compact label, e.g. ``"modified_kosko/tanh λ=1/shift +0"``."""
         return f"{self.rule}/{self.transfer} λ={self.lam:g}/shift {self.shift:+g}"
 
+    def engine(self, max_iter: int = CASE_MAX_ITER) -> FCMSettings:
+        """The engine settings of this point (the level shift applies to the case).
+
+        >>> Setting("kosko", "sigmoid", 2.0, 0.2).engine(50).lam
+        2.0
+        """
+        return FCMSettings(rule=self.rule, transfer=self.transfer, lam=self.lam, max_iter=max_iter)
+
 
 REFERENCE = Setting("modified_kosko", "tanh", 1.0, 0.0)
-_TRANSFERS = (("sigmoid", 1.0), ("sigmoid", 2.0), ("sigmoid", 5.0), ("tanh", 1.0), ("tanh", 2.0))
+_RULES: tuple[Rule, ...] = ("kosko", "modified_kosko")
+_TRANSFERS: tuple[tuple[Transfer, float], ...] = (
+    ("sigmoid", 1.0),
+    ("sigmoid", 2.0),
+    ("sigmoid", 5.0),
+    ("tanh", 1.0),
+    ("tanh", 2.0),
+)
 #: The documented grid: 2 rules × 5 transfers × 3 level shifts.
 DEFAULT_GRID: tuple[Setting, ...] = tuple(
     Setting(rule, transfer, lam, shift)
-    for rule, (transfer, lam), shift in product(
-        ("kosko", "modified_kosko"), _TRANSFERS, (-0.2, 0.0, 0.2)
-    )
+    for rule, (transfer, lam), shift in product(_RULES, _TRANSFERS, (-0.2, 0.0, 0.2))
 )
 
 
-def shift_levels(case: Any, delta: float) -> Any:
+def shift_levels(case: Case, delta: float) -> Case:
     """A copy of ``case`` with every stated level (and its interval) moved by ``delta``.
 
     Levels are clipped to [-1, 1].  Nothing is re-validated: the copy is only run.
@@ -84,7 +106,7 @@ def shift_levels(case: Any, delta: float) -> Any:
 
     factors = []
     for f in case.factors:
-        if getattr(f, "level", None) is None:
+        if f.level is None:
             factors.append(f)
             continue
         interval = f.level_interval
@@ -95,7 +117,7 @@ def shift_levels(case: Any, delta: float) -> Any:
     return case.model_copy(update={"factors": factors})
 
 
-def _shares(res: Any) -> pd.DataFrame:
+def _shares(res: ScenarioResult) -> pd.DataFrame:
     """Outcome rows plus one ``undetermined`` row holding every draw no outcome led."""
     frame = res.probabilities
     outcomes = frame[frame["category"] == "outcome"]
@@ -147,12 +169,13 @@ class RobustnessResult:
         }
 
 
-def _sign(x: pd.Series, tol: float) -> pd.Series:
-    return np.sign(x.where(x.abs() >= tol, 0.0))
+def _sign(x: pd.Series[float], tol: float) -> pd.Series[float]:
+    kept = x.where(x.abs() >= tol, 0.0)
+    return pd.Series(np.sign(kept.to_numpy(dtype=float)), index=kept.index)
 
 
 def robustness(
-    case: Any,
+    case: Case,
     scenarios: Sequence[str] | None = None,
     *,
     draws: int = 1000,
@@ -192,10 +215,7 @@ def robustness(
                 sid,
                 draws=draws,
                 seed=seed,
-                rule=s.rule,
-                transfer=s.transfer,
-                lam=s.lam,
-                max_iter=max_iter,
+                settings=s.engine(max_iter),
                 margin=margin,
             )
             frame = _shares(res)
@@ -220,7 +240,7 @@ def robustness(
     )
     summary = _summarise(runs, reference, sign_tol)
     return RobustnessResult(
-        case_id=str(getattr(case, "id", "?")),
+        case_id=case.id,
         runs=runs,
         summary=summary,
         settings={
@@ -252,7 +272,7 @@ def _summarise(runs: pd.DataFrame, reference: Setting, sign_tol: float) -> pd.Da
     ref = runs[runs["setting"] == reference.name].set_index(["scenario", "outcome"])
     out = []
     for (sid, outcome), g in runs.groupby(["scenario", "outcome"], sort=False):
-        r = ref.loc[(sid, outcome)]
+        r = ref.loc[[(sid, outcome)]].iloc[0]
         ref_sign = float(_sign(pd.Series([r["delta_vs_baseline"]]), sign_tol).iloc[0])
         signs = _sign(g["delta_vs_baseline"], sign_tol)
         agree = float((signs == ref_sign).mean())

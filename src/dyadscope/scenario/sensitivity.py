@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -27,8 +27,12 @@ from scipy.stats import qmc
 
 from dyadscope.errors import InputError
 from dyadscope.scenario.engine import FCMSettings, simulate_batch
-from dyadscope.scenario.fcm import FCM, fcm_from_case, initial_state, to_activation
-from dyadscope.scenario.library import BASELINE, CASE_MAX_ITER, get_scenario
+from dyadscope.scenario.fcm import FCM, to_activation
+from dyadscope.scenario.library import BASELINE
+from dyadscope.scenario.settings import prepare_scenario, resolve_settings
+
+if TYPE_CHECKING:
+    from dyadscope.case.schema import Case
 
 Params = Literal["links", "levers", "both"]
 BatchFunction = Callable[[NDArray[np.float64]], NDArray[Any]]
@@ -165,7 +169,7 @@ def _precise(full: pd.DataFrame, target: float | None) -> bool:
         g = g.dropna(subset=["ST"])
         if g.empty:
             continue
-        top = g.loc[g["ST"].idxmax()]
+        top = g.iloc[int(np.argmax(g["ST"].to_numpy()))]
         if not (top["ST"] > 0 and top["ST_conf"] < target * top["ST"]):
             return False
     return True
@@ -276,18 +280,19 @@ def _case_model(
 
 
 def sobol_indices(
-    case: Any,
+    case: Case,
     scenario_id: str = BASELINE,
     n: int = 1024,
     seed: int = 1,
     params: Params = "links",
     top: int = 15,
     *,
-    rule: str = "modified_kosko",
-    transfer: str = "tanh",
-    lam: float = 1.0,
-    max_iter: int = CASE_MAX_ITER,
-    eps: float = 1e-3,
+    rule: str | None = None,
+    transfer: str | None = None,
+    lam: float | None = None,
+    max_iter: int | None = None,
+    eps: float | None = None,
+    settings: FCMSettings | None = None,
     conf_level: float = 0.95,
     dtype: type[np.floating[Any]] = np.float32,
     target_precision: float | None = 0.25,
@@ -308,17 +313,18 @@ def sobol_indices(
     which).  An index whose interval (ST ± ST_conf) includes 0 is marked
     ``distinguishable = False``: it cannot be told apart from no effect.
 
+    The engine runs under ``settings`` or the loose options ``rule``, ``transfer``,
+    ``lam``, ``max_iter`` and ``eps`` (see
+    :func:`~dyadscope.scenario.settings.resolve_settings`), as in
+    :func:`~dyadscope.scenario.montecarlo.run_scenario`.
+
     >>> from dyadscope.case import load_case  # doctest: +SKIP
     >>> res = sobol_indices(load_case(), "baseline", n=256)  # doctest: +SKIP
     >>> res.frame.head()  # doctest: +SKIP
     """
     started = time.perf_counter()
-    settings = FCMSettings(
-        rule=rule,  # type: ignore[arg-type]
-        transfer=transfer,  # type: ignore[arg-type]
-        lam=lam,
-        max_iter=max_iter,
-        eps=eps,
+    s = resolve_settings(
+        settings, rule=rule, transfer=transfer, lam=lam, max_iter=max_iter, eps=eps
     )
     if top < 1:
         raise InputError(f"top must be at least 1, got {top}")
@@ -327,16 +333,13 @@ def sobol_indices(
             f"the Sobol sample size n must be a power of two from 2 to {MAX_SOBOL_N:,} "
             f"(MAX_SOBOL_N), got {n}"
         )
-    fcm = fcm_from_case(case)
-    spec = get_scenario(case, scenario_id)
+    prep = prepare_scenario(case, scenario_id, s)
+    fcm, spec = prep.fcm, prep.spec
     outcomes = fcm.indices_of("outcome")
     if not outcomes:
         raise InputError(f"{fcm.source} has no outcome factors to analyse")
     inputs = _inputs(fcm, params)
-    start = initial_state(fcm, transfer, overrides=spec.clamps)
-    levels = to_activation(list(spec.clamps.values()), transfer)
-    clamps = {fcm.index(k): float(v) for k, v in zip(spec.clamps, levels, strict=True)}
-    model = _case_model(fcm, inputs, start, clamps, settings, dtype)
+    model = _case_model(fcm, inputs, prep.start, prep.clamps, s, dtype)
     batch_rows = max(256, 2**22 // (fcm.n * fcm.n))
     out_names = [fcm.nodes[i] for i in outcomes]
     while True:
@@ -364,7 +367,7 @@ def sobol_indices(
     full["distinguishable"] = (full["ST"] - full["ST_conf"]) > 0
     full = full.reset_index(drop=True)
     return SobolResult(
-        case_id=str(getattr(case, "id", "?")),
+        case_id=case.id,
         scenario_id=spec.id,
         frame=full[full["rank"] <= top].reset_index(drop=True),
         full=full,
@@ -372,11 +375,11 @@ def sobol_indices(
             "n": n,
             "seed": seed,
             "params": params,
-            "rule": rule,
-            "transfer": transfer,
-            "lambda": lam,
-            "max_iter": max_iter,
-            "eps": eps,
+            "rule": s.rule,
+            "transfer": s.transfer,
+            "lambda": s.lam,
+            "max_iter": s.max_iter,
+            "eps": s.eps,
             "conf_level": conf_level,
             "inputs": len(inputs.names),
             "target_precision": target_precision,

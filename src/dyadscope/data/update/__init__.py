@@ -198,18 +198,24 @@ def _baseline(
     if store is not None and store.has(table):
         prov = store.provenance()
         row = prov[prov["table"] == table]
-        return store.table(table), (row.iloc[0].to_dict() if len(row) else {})
+        return store.table(table), (_first_record(row) if len(row) else {})
     extracts = vendored.get()
     if not extracts.has(table):
         return None, {}
     prov = extracts.provenance()
-    meta = prov[prov["table"] == table].iloc[0].to_dict()
+    meta = _first_record(prov[prov["table"] == table])
     meta["version"] = f"{meta['version']} (vendored)"
     return extracts.table(table), meta
 
 
-def _int(value: object) -> int | None:
-    return None if value is None or pd.isna(value) else int(value)  # type: ignore[arg-type]
+def _first_record(frame: pd.DataFrame) -> dict[str, Any]:
+    """The first row of a provenance frame as a dict keyed by column name."""
+    return {str(k): v for k, v in frame.iloc[0].items()}
+
+
+def _int(value: Any) -> int | None:
+    """A provenance year (int, float, NA or None, as read back) as an int or None."""
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def _key_diff(old: pd.DataFrame, new: pd.DataFrame, key: Sequence[str]) -> tuple[int, int]:

@@ -14,6 +14,7 @@ message, and a plain ``update()`` leaves it out.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pandas as pd
 
@@ -76,7 +77,8 @@ class Comtrade(Provider):
         url = f"{self.base_url}/data/v1/get/C/A/HS"
         headers = {"Ocp-Apim-Subscription-Key": str(self.api_key)}
         years = list(range(_FIRST_YEAR, ctx.today.year + 1))
-        rows, raws = [], []
+        rows: list[dict[str, Any]] = []
+        raws: list[bytes] = []
         for i in range(0, len(years), 12):
             block = years[i : i + 12]
             params = {

@@ -56,12 +56,15 @@ class WorldBank(Provider):
     default_base_url = "https://api.worldbank.org/v2"
     targets = (Target(WB_GDP, "wb_gdp"),)
 
-    def _pages(self, ctx: Context, path: str, params: dict[str, Any]) -> tuple[dict, list, list]:
+    def _pages(
+        self, ctx: Context, path: str, params: dict[str, Any]
+    ) -> tuple[dict[str, Any], list[dict[str, Any]], list[bytes]]:
         """Every page of one query: (first meta, all rows, raw bodies)."""
         url = f"{self.base_url}/{path}"
         rows: list[dict[str, Any]] = []
         raws: list[bytes] = []
-        page, pages, meta = 1, 1, {}
+        page, pages = 1, 1
+        meta: dict[str, Any] = {}
         while page <= pages:
             response = ctx.http.get(url, params={**params, "format": "json", "page": page})
             raws.append(response.content)
