@@ -132,7 +132,7 @@ def coverage_command(
 ) -> None:
     """Per indicator: years with data for the dyad, source, release, stale flag, refresh command."""
     from dyadscope.data.coverage import coverage
-    from dyadscope.data.store import open_store
+    from dyadscope.data.vendored import open_store
 
     db = open_store(store)
     try:
