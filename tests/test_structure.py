@@ -185,3 +185,27 @@ def test_moved_names_still_import(module: str) -> None:
         assert mod.vendored_store is vendored_store and mod.open_store is open_store
         with pytest.raises(AttributeError):
             _ = mod.no_such_name
+
+
+def test_public_exceptions_live_in_errors() -> None:
+    """Every public exception class is defined in ``errors.py`` and is a DyadscopeError.
+
+    Private control-flow exceptions (``_Retryable``) may live next to their only user.
+    """
+    import dyadscope.errors as errors
+
+    outside = []
+    for module, path in MODULES.items():
+        if module == "dyadscope.errors":
+            continue
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+                bases = {ast.unparse(b).rpartition(".")[2] for b in node.bases}
+                if bases & {"Exception", "ValueError", "KeyError", "RuntimeError"} or any(
+                    isinstance(getattr(errors, b, None), type) for b in bases
+                ):
+                    outside.append(f"{module}.{node.name}")
+    assert outside == []
+    public = [v for k, v in vars(errors).items() if isinstance(v, type) and not k.startswith("_")]
+    assert len(public) > 10
+    assert all(issubclass(cls, errors.DyadscopeError) for cls in public)
