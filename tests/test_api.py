@@ -290,7 +290,10 @@ def test_documented_python_examples_run(path: Path, tmp_path: Path, monkeypatch)
 
 # --- docs/ARCHITECTURE.md's import direction holds ------------------------------------
 
-_LOW = {"errors", "_io", "_callable", "__init__"}
+_LOW = {"errors", "_io", "_sql", "_callable", "__init__"}
+#: Documented exceptions (docs/ARCHITECTURE.md, "Import direction"): each is an import
+#: inside a function, never at module level.
+_EXCEPTIONS = {("data", "coverage.py", "dyadscope.indicators")}
 _ALLOWED = {
     "data": _LOW | {"data"},
     "case": _LOW | {"case", "data"},
@@ -322,7 +325,9 @@ def test_imports_point_down_the_layers(package: str) -> None:
             for name in names:
                 parts = name.split(".")
                 if parts[0] == "dyadscope" and len(parts) > 1 and parts[1] not in _ALLOWED[package]:
-                    bad.append(f"{path.relative_to(src)} imports {name}")
+                    where = str(path.relative_to(src))
+                    if (package, where, ".".join(parts[:2])) not in _EXCEPTIONS:
+                        bad.append(f"{where} imports {name}")
     assert not bad, bad
 
 
