@@ -51,7 +51,16 @@ def test_ingest_series_top_status(export_2_0: Path, tmp_path: Path) -> None:
     assert records[0]["goldstein_mean"] is None  # no dyad event in 2018: null, never 0
     out_file = tmp_path / "s.parquet"
     code, _ = _run(
-        "events", "series", "RUS", "CHN", "--events-store", store, "-f", "parquet", "-o", str(out_file)
+        "events",
+        "series",
+        "RUS",
+        "CHN",
+        "--events-store",
+        store,
+        "-f",
+        "parquet",
+        "-o",
+        str(out_file),
     )
     assert code == 0 and len(pd.read_parquet(out_file)) == len(frame)
     code, out = _run("events", "top", "RUS", "CHN", "--month", "2019-10", "--events-store", store)

@@ -186,7 +186,16 @@ def test_cli_compare_prints_both_tables(
     assert "correlations over 3 common years" in result.output
     out = runner.invoke(
         app,
-        ["compare", "RUS", "CHN", "--events-store", str(example_store), "--format", "csv", "--summary"],
+        [
+            "compare",
+            "RUS",
+            "CHN",
+            "--events-store",
+            str(example_store),
+            "--format",
+            "csv",
+            "--summary",
+        ],
     )
     assert out.exit_code == 0, out.output
     assert out.output.splitlines()[0].startswith("category,years,pearson_counts")

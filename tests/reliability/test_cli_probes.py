@@ -356,7 +356,7 @@ def test_theory_accepts_country_names() -> None:
 
 # --- 6. shared options and library messages ------------------------------------------------
 
-#: Command groups whose modules take the shared options at merge time (owned elsewhere).
+#: Command groups not yet on the shared options (none: every group takes them).
 NOT_YET_SHARED: set[str] = set()
 
 SHARED_FLAGS = ("--store", "--output", "--format", "--from", "--to", "--events-store")
