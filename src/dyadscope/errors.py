@@ -60,3 +60,51 @@ class MissingData(DyadscopeError):
 
 class StoreError(DyadscopeError):
     """A store file cannot be locked, created or written (busy, read-only, disk full)."""
+
+
+class StoreBusy(StoreError):
+    """The events catalog is locked by another process for longer than we wait."""
+
+
+class CorruptArchive(FetchError):
+    """A downloaded file matches its checksum but is not a readable zip archive."""
+
+
+class LineRangeError(InputError, ValueError):
+    """A line range is malformed, starts at 0 or runs backwards (a ``ValueError`` too)."""
+
+
+class UnknownFactor(InputError, KeyError):
+    """A factor id is not in the case (a ``KeyError`` too, for dict-like use)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class UnknownScenario(InputError):
+    """A scenario id is not in the case; the message lists the ids that are."""
+
+
+class UnknownEngine(InputError):
+    """An events engine name is neither built in nor registered by a plugin."""
+
+
+class InvalidPayoffs(InputError):
+    """Payoffs that do not define an iterated prisoner's dilemma."""
+
+
+class TableMismatch(SchemaError):
+    """A CAMEO lookup table disagrees with the official one; ``codes`` lists the culprits."""
+
+    def __init__(self, message: str, codes: list[str]) -> None:
+        self.codes = codes
+        super().__init__(message)
+
+
+class DuplicateName(DyadscopeError, ValueError):
+    """Two dataset adapters, or two events engines, claim one name.
+
+    Built-in ones, ones registered in code and ones announced through an entry point
+    (``dyadscope.adapters``, ``dyadscope.engines``) share one name space each; the
+    first keeps the name and the second is refused, naming both.
+    """

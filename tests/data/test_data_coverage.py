@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from dyadscope.cli import app
 from dyadscope.data.store import Provenance, Store, vendored_store
 from dyadscope.errors import UnknownCountry
-from dyadscope.indicators.coverage import COVERAGE_COLUMNS, coverage
+from dyadscope.indicators.coverage_report import COVERAGE_COLUMNS, coverage
 
 
 @pytest.fixture(scope="module")

@@ -35,28 +35,37 @@ def test_every_events_command_and_option_has_help() -> None:
 
 def test_ingest_series_top_status(export_2_0: Path, tmp_path: Path) -> None:
     store = str(tmp_path / "store")
-    code, out = _run("events", "ingest", str(export_2_0), "--store", store)
+    code, out = _run("events", "ingest", str(export_2_0), "--events-store", store)
     assert code == 0, out
     assert "2111" in out
-    code, out = _run("events", "series", "rus", "chn", "--store", store, "--format", "csv")
+    code, out = _run("events", "series", "rus", "chn", "--events-store", store, "--format", "csv")
     assert code == 0, out
     frame = pd.read_csv(io.StringIO(out))
     assert tuple(frame.columns) == SERIES_COLUMNS
     assert frame["events"].sum() == 2
     code, out = _run(
-        "events", "series", "RUS", "CHN", "--freq", "year", "--store", store, "-f", "json"
+        "events", "series", "RUS", "CHN", "--freq", "year", "--events-store", store, "-f", "json"
     )
     records = json.loads(out)
     assert [r["period"] for r in records] == ["2018", "2019"]
     assert records[0]["goldstein_mean"] is None  # no dyad event in 2018: null, never 0
     out_file = tmp_path / "s.parquet"
     code, _ = _run(
-        "events", "series", "RUS", "CHN", "--store", store, "-f", "parquet", "-o", str(out_file)
+        "events",
+        "series",
+        "RUS",
+        "CHN",
+        "--events-store",
+        store,
+        "-f",
+        "parquet",
+        "-o",
+        str(out_file),
     )
     assert code == 0 and len(pd.read_parquet(out_file)) == len(frame)
-    code, out = _run("events", "top", "RUS", "CHN", "--month", "2019-10", "--store", store)
+    code, out = _run("events", "top", "RUS", "CHN", "--month", "2019-10", "--events-store", store)
     assert code == 0 and "http://watchingamerica.com/WA/tag/united-nations/" in out
-    code, out = _run("events", "status", "--store", store, "-f", "csv")
+    code, out = _run("events", "status", "--events-store", store, "-f", "csv")
     assert code == 0 and "20191024143000.export.CSV" in out
 
 
@@ -120,11 +129,11 @@ def test_top_survives_odd_strings(export_2_0: Path, tmp_path: Path) -> None:
     path = tmp_path / "odd.CSV"
     path.write_text("\t".join(fields) + "\n", encoding="utf-8")
     store = str(tmp_path / "store")
-    assert _run("events", "ingest", str(path), "--store", store)[0] == 0
-    code, out = _run("events", "top", "RUS", "CHN", "--month", "2019-10", "--store", store)
+    assert _run("events", "ingest", str(path), "--events-store", store)[0] == 0
+    code, out = _run("events", "top", "RUS", "CHN", "--month", "2019-10", "--events-store", store)
     assert code == 0, out
     assert "[bold red]x[/]" in out
     code, out = _run(
-        "events", "top", "CHN", "RUS", "--month", "2019-10", "--store", store, "-f", "json"
+        "events", "top", "CHN", "RUS", "--month", "2019-10", "--events-store", store, "-f", "json"
     )
     assert json.loads(out)[0]["source_url"] == odd_url

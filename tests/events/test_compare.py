@@ -181,16 +181,25 @@ def test_cli_compare_prints_both_tables(
     app = typer.Typer()
     events_scale.register_scale_commands(app)
     runner = CliRunner()
-    result = runner.invoke(app, ["compare", "rus", "chn", "--store", str(example_store)])
+    result = runner.invoke(app, ["compare", "rus", "chn", "--events-store", str(example_store)])
     assert result.exit_code == 0, result.output
     assert "correlations over 3 common years" in result.output
     out = runner.invoke(
         app,
-        ["compare", "RUS", "CHN", "--store", str(example_store), "--format", "csv", "--summary"],
+        [
+            "compare",
+            "RUS",
+            "CHN",
+            "--events-store",
+            str(example_store),
+            "--format",
+            "csv",
+            "--summary",
+        ],
     )
     assert out.exit_code == 0, out.output
     assert out.output.splitlines()[0].startswith("category,years,pearson_counts")
     unknown = runner.invoke(
-        app, ["compare", "RUS", "CHN", "--store", str(example_store), "--with", "x"]
+        app, ["compare", "RUS", "CHN", "--events-store", str(example_store), "--with", "x"]
     )
     assert unknown.exit_code == 2 and "icews" in unknown.output

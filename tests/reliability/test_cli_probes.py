@@ -356,8 +356,10 @@ def test_theory_accepts_country_names() -> None:
 
 # --- 6. shared options and library messages ------------------------------------------------
 
-#: Command groups whose modules take the shared options at merge time (owned elsewhere).
-NOT_YET_SHARED = {"data", "events"}
+#: Command groups not yet on the shared options (none: every group takes them).
+NOT_YET_SHARED: set[str] = set()
+
+SHARED_FLAGS = ("--store", "--output", "--format", "--from", "--to", "--events-store")
 
 
 def _commands(group: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, Any]]:
@@ -369,21 +371,101 @@ def _commands(group: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, A
             yield " ".join(path), cmd
 
 
+def _shared_definitions() -> dict[str, set[str]]:
+    """Help text of each shared option alias of ``cli/_common.py``, by flag."""
+    import dyadscope.cli._common as common
+
+    defined: dict[str, set[str]] = {}
+    for value in vars(common).values():
+        for meta in getattr(value, "__metadata__", ()):
+            if isinstance(meta, typer.models.OptionInfo) and not meta.hidden:
+                names = [meta.default, *meta.param_decls]
+                for flag in set(SHARED_FLAGS) & {n for n in names if isinstance(n, str)}:
+                    defined.setdefault(flag, set()).add(meta.help or "")
+    return defined
+
+
 def test_shared_options_have_one_help_text() -> None:
+    """Every ``--store``, ``-o``, ``--format``, ``--from``/``--to``, ``--events-store``
+    of every command is one of the aliases of ``cli/_common.py`` (deprecated, hidden
+    aliases aside), and ``--store`` always means a DuckDB file."""
     root = typer.main.get_command(app)
+    defined = _shared_definitions()
     helps: dict[str, set[str]] = {}
+    stray: list[str] = []
     for name, cmd in _commands(root):
         if name.split()[0] in NOT_YET_SHARED:
             continue
         for param in cmd.params:
-            for opt in ("--store", "--output", "--format", "--from", "--to", "--events-store"):
-                if opt in getattr(param, "opts", []) and not getattr(param, "is_argument", 0):
+            if getattr(param, "hidden", False) or getattr(param, "is_argument", 0):
+                continue
+            for opt in SHARED_FLAGS:
+                if opt in getattr(param, "opts", []):
                     helps.setdefault(opt, set()).add(param.help or "")
-    assert helps["--store"] and helps["--output"]
-    drift = {opt: texts for opt, texts in helps.items() if len(texts) > 1}
-    # --format of `case graph` lists graph formats; --to has a "last year" variant.
-    assert set(drift) <= {"--format", "--to"}, drift
-    assert len(helps["--format"]) <= 2 and len(helps["--to"]) <= 2
+                    if (param.help or "") not in defined.get(opt, set()) and (name, opt) != (
+                        "case graph",
+                        "--format",
+                    ):
+                        stray.append(f"{name} {opt}")
+    assert stray == []
+    assert helps["--store"] == defined["--store"] and len(defined["--store"]) == 1
+    assert helps["--output"] == defined["--output"] and len(defined["--output"]) == 1
+    # --format of `case graph` lists graph formats; years and days for --from/--to.
+    assert len(helps["--format"]) <= 2
+    assert len(helps["--from"]) <= 2 and len(helps["--to"]) <= 3
+
+
+def test_events_commands_take_events_store(tmp_path: Path) -> None:
+    """The events folder is ``--events-store`` (checked early); ``--store`` still works."""
+    missing = tmp_path / "no_such_store"
+    for args in (["series", "RUS", "CHN"], ["top", "RUS", "CHN", "--month", "2019-10"],
+                 ["status"], ["compare", "RUS", "CHN"]):  # fmt: skip
+        code, _, err, _ = invoke("events", *args, "--events-store", str(missing))
+        assert code == 2 and "no such folder" in err, (args, err)
+    code, out, err, _ = invoke("events", "status", "--store", str(tmp_path))
+    assert code == 0 and "nothing ingested" in out
+    assert "--store is deprecated here; use --events-store" in err
+    made = tmp_path / "made"
+    made.mkdir()
+    (made / "catalog.duckdb").touch()  # passes the early check; never opened
+    code, _, err, _ = invoke("events", "status", "--store", str(made), "--events-store", str(made))
+    assert code == 2 and "give --events-store only" in err
+
+
+def test_events_series_takes_from_and_to(tmp_path: Path, monkeypatch) -> None:
+    """``events series --from/--to`` (a day, a month or a year); ``--start/--end`` still work."""
+    import datetime as dt
+
+    import pandas as pd
+
+    import dyadscope.events as ev
+
+    seen: list[tuple[object, object]] = []
+
+    def fake(store_dir: object, a: str, b: str, **kw: object) -> pd.DataFrame:
+        seen.append((kw["start"], kw["end"]))
+        return pd.DataFrame({"period": []})
+
+    monkeypatch.setattr(ev, "series", fake)
+    code, _, err, _ = invoke("events", "series", "RUS", "CHN", "--from", "2019", "--to", "2020-02")
+    assert code == 0, err
+    code, _, err, _ = invoke("events", "series", "RUS", "CHN", "--start", "2019-03-04")
+    assert code == 0 and "--start is deprecated" in err
+    assert seen == [(dt.date(2019, 1, 1), dt.date(2020, 2, 29)), (dt.date(2019, 3, 4), None)]
+    code, _, err, _ = invoke("events", "series", "RUS", "CHN", "--from", "May 2019")
+    assert code == 2 and "--from 'May 2019'" in err
+
+
+def test_data_commands_check_output_early(tmp_path: Path) -> None:
+    """``data list``/``coverage``/``update`` take the shared ``-o`` (checked before work)."""
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    for args in (["list"], ["coverage", "RUS", "CHN"], ["update", "--list"]):
+        code, _, err, _ = invoke("data", *args, "-f", "csv", "-o", str(blocker / "x.csv"))
+        assert code == 2 and "is a file" in err, (args, err)
+    code, _, err, _ = invoke("data", "update", "--list", "-f", "csv", "-o", str(tmp_path / "p"))
+    assert code == 0, err
+    assert (tmp_path / "p").read_text().startswith("provider")
 
 
 #: A ``--flag`` in a message, unless it is part of a whole command line to run

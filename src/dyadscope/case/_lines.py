@@ -10,12 +10,10 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from dyadscope.errors import LineRangeError as LineRangeError  # re-exported: its old home
+
 # An en dash is accepted because analysts often type one; it is normalised to "-".
 _RANGE = re.compile(r"^\s*(\d+)\s*(?:[-–]\s*(\d+)\s*)?$")
-
-
-class LineRangeError(ValueError):
-    """A line range is malformed, starts at 0 or runs backwards."""
 
 
 class LineRange(NamedTuple):

@@ -40,7 +40,8 @@ from pydantic_core import PydanticCustomError
 from dyadscope.case._lines import LineRange, LineRangeError
 from dyadscope.case.evidence import Citation, Voice, case_citations, case_voices
 from dyadscope.data import countries
-from dyadscope.errors import InputError, UnknownCountry
+from dyadscope.errors import UnknownCountry
+from dyadscope.errors import UnknownFactor as UnknownFactor  # re-exported: its old home
 
 FactorKind = Literal[
     "driver", "limitation", "friction", "lever", "key_variable", "outcome", "context"
@@ -54,13 +55,6 @@ SLUG_PATTERN = r"^[a-z][a-z0-9_]*$"
 _SLUG = re.compile(SLUG_PATTERN)
 #: Key in the validation context that skips the whole-case checks (the validator ran them).
 SKIP_REFERENCES = "skip_references"
-
-
-class UnknownFactor(InputError, KeyError):
-    """A factor id is not in the case (a ``KeyError`` too, for dict-like use)."""
-
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else ""
 
 
 def _check_slug(value: str) -> str:

@@ -1,9 +1,11 @@
 """What the CLI command modules share: options, output, early checks and the error boundary.
 
-* **Options defined once.**  ``StoreOpt``, ``OutputOpt``, ``FormatOpt``, ``FromYear``,
-  ``ToYear``, ``FromDay``, ``ToDay`` and ``EventsStoreOpt`` are ``typing.Annotated``
-  aliases, so every command spells an option and its help text the same way; the
-  default goes in the signature (``start: FromYear = 1992``).
+* **Options defined once.**  ``StoreOpt`` (a DuckDB file), ``OutputOpt``, ``FormatOpt``,
+  ``FromYear``/``ToYear``, ``FromDay``/``ToDay`` and ``EventsStoreOpt`` (an events
+  folder; ``EventsStoreTarget`` to write one) are ``typing.Annotated`` aliases, so
+  every command spells an option and its help text the same way; the default goes in
+  the signature (``start: FromYear = 1992``).  A renamed flag keeps its old name as a
+  hidden alias (``LegacyEventsStore``, read through :func:`deprecated_alias`).
 * **Output.**  :func:`write_text` (standard output, or atomically to ``-o``) and
   :func:`emit_frame` (a table in any :class:`OutputFormat`) are the only writers.
 * **Early checks.**  ``-o`` is checked when the command line is parsed (see
@@ -28,7 +30,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, ParamSpec, TypeVar
 
 import pandas as pd
 import typer
@@ -50,6 +52,7 @@ err_console = Console(stderr=True, soft_wrap=True)
 
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
 
 
 class OutputFormat(enum.StrEnum):
@@ -265,8 +268,8 @@ def _events_store_callback(value: Path | None) -> Path | None:
 
 STORE_HELP = (
     "DuckDB store file made by `dyadscope data load`. Without it, reading commands use "
-    "the vendored extracts, and `data load`/`data list` use $DYADSCOPE_HOME/dyadscope.duckdb "
-    "(else the user data folder)."
+    "the vendored extracts, and `data load`/`data list`/`data update` use "
+    "$DYADSCOPE_HOME/dyadscope.duckdb (else the user data folder)."
 )
 OUTPUT_HELP = (
     "File to write (default: the terminal, where the command allows), atomically: a "
@@ -280,6 +283,10 @@ FORMAT_HELP = (
 EVENTS_STORE_HELP = (
     "GDELT events store folder made by `dyadscope events ingest` (default: the user's "
     "store, if any). Checked before any work starts."
+)
+EVENTS_TARGET_HELP = (
+    "GDELT events store folder to write into, made if missing (default: "
+    "$DYADSCOPE_HOME/events, else the user data folder)."
 )
 
 #: ``--store PATH`` (read-only for reading commands).
@@ -301,9 +308,19 @@ ToYearOrLast = Annotated[
         "--to", min=1, max=9999, help="Last year (inclusive; default: the data's last year)."
     ),
 ]
-#: ``--from DAY`` and ``--to DAY`` for day-based commands (parse with :func:`parse_day`).
-FromDay = Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD (inclusive).")]
-ToDay = Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD (inclusive).")]
+#: ``--from DAY`` and ``--to DAY`` for day-based commands (parse with :func:`parse_day`);
+#: a month or a year stands for its first (``--from``) or last (``--to``) day.
+_FROM_DAY = typer.Option(
+    "--from", help="First day, YYYY-MM-DD (inclusive; YYYY-MM or YYYY: its first day)."
+)
+_TO_DAY = typer.Option(
+    "--to", help="Last day, YYYY-MM-DD (inclusive; YYYY-MM or YYYY: its last day)."
+)
+FromDay = Annotated[str, _FROM_DAY]
+ToDay = Annotated[str, _TO_DAY]
+#: The same options, optional (no bound when not given).
+FromDayOrFirst = Annotated[str | None, _FROM_DAY]
+ToDayOrLast = Annotated[str | None, _TO_DAY]
 #: The two states of a dyad, as positional arguments ``A`` and ``B``.
 CountryA = Annotated[
     str,
@@ -332,6 +349,31 @@ EventsStoreOpt = Annotated[
     Path | None,
     typer.Option("--events-store", help=EVENTS_STORE_HELP, callback=_events_store_callback),
 ]
+#: ``--events-store PATH`` for commands that write a store (``events ingest``, ``fetch``).
+EventsStoreTarget = Annotated[
+    Path | None, typer.Option("--events-store", help=EVENTS_TARGET_HELP, file_okay=False)
+]
+#: ``--store`` was the events commands' name of ``--events-store`` (before 0.2): kept,
+#: hidden, as a deprecated alias (see :func:`deprecated_alias`); it is not checked early.
+LegacyEventsStore = Annotated[
+    Path | None,
+    typer.Option("--store", hidden=True, help="Deprecated name of --events-store."),
+]
+
+
+def deprecated_alias(value: T | None, old_value: T | None, *, new: str, old: str) -> T | None:
+    """The value of option ``new``, or of its deprecated name ``old`` (with a warning).
+
+    Giving both is refused with an :class:`~dyadscope.errors.InputError`.
+    """
+    if old_value is None:
+        return value
+    if value is not None:
+        raise InputError(f"{old} is the old name of {new}; give {new} only")
+    err_console.print(
+        Text(f"Warning: {old} is deprecated here; use {new}", style="yellow"), highlight=False
+    )
+    return old_value
 
 
 # --- output --------------------------------------------------------------------------------
@@ -360,8 +402,10 @@ def frame_to_rich(df: pd.DataFrame, title: str | None = None, max_rows: int = 20
     """Render a data frame as a Rich table; missing values are shown as ``NA``."""
     table = Table(title=title, show_lines=False)
     for col in df.columns:
-        numeric = pd.api.types.is_numeric_dtype(df[col])
-        table.add_column(str(col), justify="right" if numeric else "left")
+        justify: Literal["right", "left"] = (
+            "right" if pd.api.types.is_numeric_dtype(df[col]) else "left"
+        )
+        table.add_column(str(col), justify=justify)
     for row in df.head(max_rows).itertuples(index=False):
         # Cells are data, never Rich markup: a value like "bad[red]" must print as is.
         table.add_row(*[Text(_fmt(v)) for v in row])
@@ -431,9 +475,30 @@ def find_pair_case(a: str, b: str, path: Path | None) -> Case:
         raise UnknownCase(f"{exc} On the command line: --case PATH.") from None
 
 
-def parse_day(text: str, option: str) -> dt.date:
-    """``"2019-01-31"`` -> a date; anything else is an InputError naming ``option``."""
+def parse_day(text: str, option: str, *, end: bool = False) -> dt.date:
+    """A day from ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; anything else is an InputError.
+
+    A month or a year stands for its first day, or its last with ``end=True``.
+
+    >>> parse_day("2019-01-31", "--from"), parse_day("2020-02", "--to", end=True)
+    (datetime.date(2019, 1, 31), datetime.date(2020, 2, 29))
+    >>> parse_day("2019", "--to", end=True)
+    datetime.date(2019, 12, 31)
+    """
+    parts = text.strip().split("-")
     try:
-        return dt.date.fromisoformat(text.strip())
+        nums = [int(p) for p in parts]
+        if len(nums) == 3:
+            return dt.date(*nums)
+        if len(nums) == 2:
+            first = dt.date(nums[0], nums[1], 1)
+            nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+            return nxt - dt.timedelta(days=1) if end else first
+        if len(nums) == 1:
+            return dt.date(nums[0], 12, 31) if end else dt.date(nums[0], 1, 1)
     except ValueError:
-        raise InputError(f"{option} {text!r}: give a day as YYYY-MM-DD, e.g. 2019-01-31") from None
+        pass
+    raise InputError(
+        f"{option} {text!r}: give a day as YYYY-MM-DD (or a month YYYY-MM, a year YYYY), "
+        "e.g. 2019-01-31"
+    )

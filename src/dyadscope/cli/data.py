@@ -11,18 +11,20 @@ from pathlib import Path
 import typer
 from rich.text import Text
 
-from dyadscope.cli._common import OutputFormat, console, emit_frame, handle_errors
+from dyadscope.cli._common import (
+    FormatOpt,
+    OutputFormat,
+    OutputOpt,
+    StoreOpt,
+    console,
+    emit_frame,
+    handle_errors,
+)
 
 data_app = typer.Typer(
     help="List, fetch, load and cite the datasets behind dyadscope's numbers.",
     no_args_is_help=True,
     rich_markup_mode="rich",
-)
-
-STORE_OPT = typer.Option(
-    None,
-    "--store",
-    help="DuckDB store file; default $DYADSCOPE_HOME/dyadscope.duckdb or the user data dir.",
 )
 
 
@@ -35,11 +37,9 @@ def _store_path(store: Path | None) -> Path:
 @data_app.command("list")
 @handle_errors
 def list_datasets(
-    store: Path | None = STORE_OPT,
-    fmt: OutputFormat = typer.Option(
-        OutputFormat.table, "--format", "-f", help="Output format: table, csv, json or parquet."
-    ),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
+    store: StoreOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """List every dataset: version, rows, coverage, source, and vendored or loaded."""
     from dyadscope.data.catalog import catalog
@@ -81,7 +81,7 @@ def fetch(
 def load(
     dataset: str = typer.Argument(..., help="Dataset name, as in 'dyadscope data list'."),
     file: Path = typer.Option(..., "--file", help="The data file you already have (CSV, .gz)."),
-    store: Path | None = STORE_OPT,
+    store: StoreOpt = None,
 ) -> None:
     """Check a file and load it into the store; on any error the store is left unchanged."""
     from dyadscope.data.store import load_into

@@ -7,18 +7,34 @@ are added from ``cli/events_scale.py`` when that module is present.
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import importlib
 import importlib.util
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from dyadscope.cli._common import OutputFormat, console, emit_frame, err_console, handle_errors
-from dyadscope.errors import InputError
+from dyadscope.cli._common import (
+    CountryA,
+    CountryB,
+    EventsStoreOpt,
+    EventsStoreTarget,
+    FormatOpt,
+    FromDayOrFirst,
+    LegacyEventsStore,
+    OutputFormat,
+    OutputOpt,
+    ToDayOrLast,
+    console,
+    deprecated_alias,
+    emit_frame,
+    err_console,
+    handle_errors,
+    parse_day,
+)
 
 events_app = typer.Typer(
     help="Ingest GDELT event files and measure a dyad's cooperation and conflict over time.",
@@ -34,16 +50,6 @@ class Freq(enum.StrEnum):
     quarter = "quarter"
     year = "year"
 
-
-STORE_OPT = typer.Option(
-    None,
-    "--store",
-    help="Events store folder; default $DYADSCOPE_HOME/events or the user data dir.",
-)
-FORMAT_OPT = typer.Option(
-    OutputFormat.table, "--format", "-f", help="Output format: table, csv, json or parquet."
-)
-OUTPUT_OPT = typer.Option(None, "--output", "-o", help="Write to this file (atomically).")
 
 #: Columns shown by a series printed as a terminal table (csv/json/parquet have all,
 #: including root_01 … root_20).
@@ -63,24 +69,8 @@ def _country(text: str) -> str:
     return resolve(text)
 
 
-def _day(text: str | None, option: str, *, end: bool) -> dt.date | None:
-    """Parse YYYY, YYYY-MM or YYYY-MM-DD; month/year bounds cover the whole period."""
-    if text is None:
-        return None
-    parts = text.strip().split("-")
-    try:
-        nums = [int(p) for p in parts]
-        if len(nums) == 3:
-            return dt.date(*nums)
-        if len(nums) == 2:
-            first = dt.date(nums[0], nums[1], 1)
-            nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-            return nxt - dt.timedelta(days=1) if end else first
-        if len(nums) == 1:
-            return dt.date(nums[0], 12, 31) if end else dt.date(nums[0], 1, 1)
-    except ValueError:
-        pass
-    raise InputError(f"{option} {text!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
+def _store(events_store: Path | None, store: Path | None) -> Path | None:
+    return deprecated_alias(events_store, store, new="--events-store", old="--store")
 
 
 @events_app.command("ingest")
@@ -89,7 +79,8 @@ def ingest_command(
     inputs: list[Path] = typer.Argument(
         ..., help="GDELT files (.CSV, .zip, .gz; raw or with a header) or folders of them."
     ),
-    store: Path | None = STORE_OPT,
+    events_store: EventsStoreTarget = None,
+    store: LegacyEventsStore = None,
 ) -> None:
     """Store GDELT events as Parquet (by year/month); re-ingesting a file adds nothing."""
     from dyadscope.events.ingest import Progress as IngestProgress
@@ -102,7 +93,7 @@ def ingest_command(
         def show(p: IngestProgress) -> None:
             bar.update(task, total=p.total, completed=p.done, description=f"{p.file}: {p.status}")
 
-        report = ingest(inputs, store, progress=show)
+        report = ingest(inputs, _store(events_store, store), progress=show)
     columns_shown = ["file", "status", "rows_read", "rows_stored", "duplicates", "quarantined"]
     shown = report.to_frame()[columns_shown]
     emit_frame(shown, OutputFormat.table, None, title="ingest")
@@ -127,8 +118,8 @@ def ingest_command(
 @events_app.command("series")
 @handle_errors
 def series_command(
-    a: str = typer.Argument(..., help="First state (ISO3, e.g. RUS; any case)."),
-    b: str = typer.Argument(..., help="Second state (ISO3, e.g. CHN)."),
+    a: CountryA,
+    b: CountryB,
     freq: Freq = typer.Option(Freq.month, "--freq", help="Period: month, quarter or year."),
     directed: bool = typer.Option(
         False, "--directed", help="Only events with A as Actor1 and B as Actor2."
@@ -141,30 +132,37 @@ def series_command(
     root_only: bool = typer.Option(
         False, "--root-only", help="Only root events (GDELT's IsRootEvent = 1)."
     ),
-    start: str | None = typer.Option(
-        None, "--start", help="First date: YYYY, YYYY-MM or YYYY-MM-DD."
-    ),
-    end: str | None = typer.Option(None, "--end", help="Last date: YYYY, YYYY-MM or YYYY-MM-DD."),
-    store: Path | None = STORE_OPT,
+    start: FromDayOrFirst = None,
+    end: ToDayOrLast = None,
+    events_store: EventsStoreOpt = None,
     engine: str = typer.Option("duckdb", "--engine", help="Engine: duckdb (default) or spark."),
     spark_master: str | None = typer.Option(
         None, "--spark-master", help="Spark master URL for --engine spark (default local[*])."
     ),
-    fmt: OutputFormat = FORMAT_OPT,
-    output: Path | None = OUTPUT_OPT,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+    store: LegacyEventsStore = None,
+    old_start: Annotated[
+        str | None, typer.Option("--start", hidden=True, help="Deprecated name of --from.")
+    ] = None,
+    old_end: Annotated[
+        str | None, typer.Option("--end", hidden=True, help="Deprecated name of --to.")
+    ] = None,
 ) -> None:
     """Dyad series: counts, share of all events, Goldstein, QuadClass and root-code counts."""
     import dyadscope.events as ev
 
+    first = deprecated_alias(start, old_start, new="--from", old="--start")
+    last = deprecated_alias(end, old_end, new="--to", old="--end")
     code_a, code_b = _country(a), _country(b)
     frame = ev.series(
-        store,
+        _store(events_store, store),
         code_a,
         code_b,
         freq=freq.value,
         directed=directed,
-        start=_day(start, "--start", end=False),
-        end=_day(end, "--end", end=True),
+        start=None if first is None else parse_day(first, "--from"),
+        end=None if last is None else parse_day(last, "--to", end=True),
         actor_types=tuple(actor_type or ()),
         root_only=root_only,
         engine=engine,
@@ -178,19 +176,22 @@ def series_command(
 @events_app.command("top")
 @handle_errors
 def top_command(
-    a: str = typer.Argument(..., help="First state (ISO3, e.g. RUS)."),
-    b: str = typer.Argument(..., help="Second state (ISO3, e.g. CHN)."),
+    a: CountryA,
+    b: CountryB,
     month: str = typer.Option(..., "--month", help="Month as YYYY-MM, e.g. 2014-05."),
     n: int = typer.Option(10, "--n", help="How many events to list."),
     directed: bool = typer.Option(False, "--directed", help="Only A as Actor1 and B as Actor2."),
-    store: Path | None = STORE_OPT,
-    fmt: OutputFormat = FORMAT_OPT,
-    output: Path | None = OUTPUT_OPT,
+    events_store: EventsStoreOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+    store: LegacyEventsStore = None,
 ) -> None:
     """The month's most-mentioned events of the dyad, with their source URLs."""
     from dyadscope.events.top import top_events
 
-    frame = top_events(store, _country(a), _country(b), month, n=n, directed=directed)
+    frame = top_events(
+        _store(events_store, store), _country(a), _country(b), month, n=n, directed=directed
+    )
     if fmt is not OutputFormat.table or output is not None:
         emit_frame(frame, fmt, output, title=f"top events {month}")
         return
@@ -207,16 +208,18 @@ def top_command(
 @events_app.command("status")
 @handle_errors
 def status_command(
-    store: Path | None = STORE_OPT,
-    fmt: OutputFormat = FORMAT_OPT,
-    output: Path | None = OUTPUT_OPT,
+    events_store: EventsStoreOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+    store: LegacyEventsStore = None,
 ) -> None:
     """The ingest manifest: each file's checksum, rows read/stored/duplicate/quarantined."""
     from dyadscope.events.catalog import manifest, resolve_store_dir
 
-    frame = manifest(resolve_store_dir(store))
+    folder = resolve_store_dir(_store(events_store, store))
+    frame = manifest(folder)
     if frame.empty:
-        console.print(f"nothing ingested in {resolve_store_dir(store)}", highlight=False)
+        console.print(f"nothing ingested in {folder}", highlight=False)
         return
     if fmt is OutputFormat.table:
         frame = frame.drop(columns=["file_path", "sha256", "size_bytes", "quarantine_file"])

@@ -12,12 +12,29 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from dyadscope.cli._common import OutputFormat, console, emit_frame, err_console, handle_errors
+from dyadscope.cli._common import (
+    CountryA,
+    CountryB,
+    EventsStoreOpt,
+    EventsStoreTarget,
+    FormatOpt,
+    FromDay,
+    LegacyEventsStore,
+    OutputFormat,
+    OutputOpt,
+    ToDay,
+    console,
+    deprecated_alias,
+    emit_frame,
+    err_console,
+    handle_errors,
+    parse_day,
+)
 
 if TYPE_CHECKING:
     from dyadscope.events.ingest import Progress as IngestProgress
@@ -28,13 +45,6 @@ class GdeltVersion(enum.StrEnum):
 
     v1 = "1"
     v2 = "2"
-
-
-def _date(value: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=option) from None
 
 
 def _moment(value: str, option: str) -> dt.datetime:
@@ -59,21 +69,20 @@ def _progress() -> Progress:
 
 @handle_errors
 def fetch_command(
+    start: FromDay,
+    end: ToDay,
     gdelt: GdeltVersion = typer.Option(
         ..., "--gdelt", help="GDELT version: 1 (daily) or 2 (15-minute)."
     ),
-    start: str = typer.Option(..., "--from", help="First publication day, YYYY-MM-DD (inclusive)."),
-    end: str = typer.Option(..., "--to", help="Last publication day, YYYY-MM-DD (inclusive)."),
     dest: Path | None = typer.Option(
         None, "--dest", help="Folder for the zip files (default: $DYADSCOPE_HOME/gdelt/v1|v2)."
     ),
-    store: Path | None = typer.Option(
-        None, "--store", help="Events store to ingest into (default: $DYADSCOPE_HOME/events)."
-    ),
+    events_store: EventsStoreTarget = None,
     base_url: str | None = typer.Option(
         None, "--base-url", help="Folder holding the file list(s) and files (default: GDELT's)."
     ),
     no_ingest: bool = typer.Option(False, "--no-ingest", help="Download and verify only."),
+    store: LegacyEventsStore = None,
 ) -> None:
     """Download GDELT event files from the official list (MD5-checked, resumed) and ingest them."""
     from dyadscope.events.fetch import fetch_gdelt
@@ -93,10 +102,10 @@ def fetch_command(
 
         result = fetch_gdelt(
             int(gdelt.value),  # type: ignore[arg-type]
-            _date(start, "--from"),
-            _date(end, "--to"),
+            parse_day(start, "--from"),
+            parse_day(end, "--to", end=True),
             dest=dest,
-            store_dir=store,
+            store_dir=deprecated_alias(events_store, store, new="--events-store", old="--store"),
             base_url=base_url,
             ingest=not no_ingest,
             on_file=advance,
@@ -122,7 +131,7 @@ def synth_command(
     gdelt: GdeltVersion = typer.Option(
         GdeltVersion.v2, "--gdelt", help="Layout: 2 (61 columns, 15-min files) or 1 (58, daily)."
     ),
-    output: Path = typer.Option(..., "-o", "--output", help="Folder to write the raw files into."),
+    dest: Path | None = typer.Option(None, "--dest", help="Folder to write the raw files into."),
     seed: int = typer.Option(0, "--seed", help="Random seed; the same seed gives the same files."),
     rows_per_file: int | None = typer.Option(
         None, "--rows-per-file", help="Rows per file (default: 1,500–3,000 like real exports)."
@@ -137,9 +146,18 @@ def synth_command(
     duplicate_fraction: float = typer.Option(
         0.0, "--duplicate-fraction", help="Share of lines repeating an earlier GLOBALEVENTID."
     ),
+    old_output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", hidden=True, help="Deprecated name of --dest."),
+    ] = None,
 ) -> None:
     """Write raw GDELT files statistically like real exports, for benchmarks and scale tests."""
+    from dyadscope.errors import InputError
     from dyadscope.events.synth import synthesize
+
+    output = deprecated_alias(dest, old_output, new="--dest", old="-o/--output")
+    if output is None:
+        raise InputError("give --dest FOLDER: the folder to write the raw files into")
 
     result = synthesize(
         rows,
@@ -164,14 +182,12 @@ def synth_command(
 
 @handle_errors
 def compare_command(
-    a: str = typer.Argument(..., help="First state of the pair, ISO3 (any case), e.g. RUS."),
-    b: str = typer.Argument(..., help="Second state of the pair, ISO3 (any case), e.g. CHN."),
+    a: CountryA,
+    b: CountryB,
     other: str = typer.Option(
         "icews", "--with", help="The event source to set beside GDELT: icews."
     ),
-    store: Path | None = typer.Option(
-        None, "--store", help="Events store (default: $DYADSCOPE_HOME/events)."
-    ),
+    events_store: EventsStoreOpt = None,
     directed: bool = typer.Option(False, "--directed", help="Only events from A to B."),
     engine: str = typer.Option("duckdb", "--engine", help="Events engine: duckdb or spark."),
     spark_master: str | None = typer.Option(
@@ -182,11 +198,12 @@ def compare_command(
         "--min-months",
         help="Leave out years with GDELT events in fewer months (12: whole years).",
     ),
-    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="Output format."),
-    output: Path | None = typer.Option(None, "-o", "--output", help="Write to this file."),
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
     summary: bool = typer.Option(
         False, "--summary", help="With csv/json/parquet: output the correlations, not the years."
     ),
+    store: LegacyEventsStore = None,
 ) -> None:
     """Yearly QuadClass counts from GDELT beside another source, with correlations per category."""
     from dyadscope.data.countries import resolve
@@ -196,7 +213,7 @@ def compare_command(
         resolve(a),
         resolve(b),
         other=other,
-        store_dir=store,
+        store_dir=deprecated_alias(events_store, store, new="--events-store", old="--store"),
         directed=directed,
         engine=engine,
         engine_options={"master": spark_master} if spark_master else {},

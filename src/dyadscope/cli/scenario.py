@@ -8,6 +8,7 @@ output stays clean for pipes.
 from __future__ import annotations
 
 import enum
+import importlib
 
 import pandas as pd
 import typer
@@ -235,8 +236,8 @@ def sensitivity(
 
 
 def register(app: typer.Typer) -> None:
-    """Add the scenario commands to the main app."""
+    """Add the scenario commands (and compare, robustness, replay) to the main app."""
+    # scenario_compare adds its commands to scenario_app when imported; importing it
+    # here, not at the top, keeps the two modules out of an import cycle.
+    importlib.import_module("dyadscope.cli.scenario_compare")
     app.add_typer(scenario_app, name="scenario")
-
-
-from dyadscope.cli import scenario_compare as _compare  # noqa: E402, F401 (compare, robustness, replay)

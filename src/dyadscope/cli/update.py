@@ -1,19 +1,29 @@
 """CLI commands ``dyadscope data update`` and ``dyadscope data coverage``.
 
 They join the ``data`` group defined in ``cli/data.py``.  Handlers parse options, call
-:func:`dyadscope.data.update.update` or :func:`dyadscope.indicators.coverage.coverage`, and
+:func:`dyadscope.data.update.update` or :func:`dyadscope.indicators.coverage_report.coverage`, and
 print; the download progress is shown here (Rich), never by the library.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from dyadscope.cli._common import OutputFormat, console, emit_frame, err_console, handle_errors
+from dyadscope.cli._common import (
+    CountryA,
+    CountryB,
+    FormatOpt,
+    OutputFormat,
+    OutputOpt,
+    StoreOpt,
+    console,
+    emit_frame,
+    err_console,
+    handle_errors,
+)
 
 _TABLE_COLUMNS = ["provider", "table", "status", "version_new", "rows_new", "rows_added"]
 
@@ -48,11 +58,7 @@ def update_command(
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Fetch and check, then say what would change; write nothing."
     ),
-    store: Path | None = typer.Option(
-        None,
-        "--store",
-        help="DuckDB store file; default $DYADSCOPE_HOME/dyadscope.duckdb or the user data dir.",
-    ),
+    store: StoreOpt = None,
     base_url: list[str] | None = typer.Option(
         None,
         "--base-url",
@@ -61,9 +67,8 @@ def update_command(
     country: list[str] | None = typer.Option(
         None, "--country", help="Reporter for the trade providers (imf, comtrade). Repeatable."
     ),
-    fmt: OutputFormat = typer.Option(
-        OutputFormat.table, "--format", "-f", help="Output format: table, csv or json."
-    ),
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
     list_only: bool = typer.Option(
         False, "--list", help="List the providers, their tables and address variables."
     ),
@@ -73,7 +78,7 @@ def update_command(
     from dyadscope.data.update import changes_frame, providers, update
 
     if list_only:
-        emit_frame(providers(), fmt, None, title="live providers")
+        emit_frame(providers(), fmt, output, title="live providers")
         return
     target = store if store is not None else default_store_path()
     urls = _base_urls(base_url)
@@ -87,7 +92,8 @@ def update_command(
         task = progress.add_task("starting", total=None)
 
         def report(message: str) -> None:
-            progress.update(task, description=message[:150])
+            # A provider's message is text, never Rich markup.
+            progress.update(task, description=escape(message[:150]))
 
         changes = update(
             target,
@@ -107,8 +113,8 @@ def update_command(
             + frame["last_year_new"].astype("string"),
         )
     title = "dry run: nothing written" if dry_run else f"update of {target}"
-    emit_frame(shown, fmt, None, title=title)
-    if fmt is OutputFormat.table:
+    emit_frame(shown, fmt, output, title=title)
+    if fmt is OutputFormat.table and output is None:
         for _, row in frame.iterrows():
             detail = row["status"].partition(": ")[2]
             for text in (detail, row["note"]):
@@ -123,22 +129,18 @@ def update_command(
 
 @handle_errors
 def coverage_command(
-    a: str = typer.Argument(..., help="First state (ISO3, ISO2 or name)."),
-    b: str = typer.Argument(..., help="Second state."),
-    store: Path | None = typer.Option(
-        None, "--store", help="DuckDB store file; default: the vendored data."
-    ),
+    a: CountryA,
+    b: CountryB,
+    store: StoreOpt = None,
     trade_source: str = typer.Option(
         "cow", "--trade-source", help="Trade indicators from 'cow' or 'dots' (IMF)."
     ),
-    fmt: OutputFormat = typer.Option(
-        OutputFormat.table, "--format", "-f", help="Output format: table, csv or json."
-    ),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Per indicator: years with data for the dyad, source, release, stale flag, refresh command."""
-    from dyadscope.data.store import open_store
-    from dyadscope.indicators.coverage import coverage
+    from dyadscope.data.vendored import open_store
+    from dyadscope.indicators.coverage_report import coverage
 
     db = open_store(store)
     try:

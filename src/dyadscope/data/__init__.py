@@ -18,7 +18,8 @@ from dyadscope.data.registry import (
     load_file,
     register_adapter,
 )
-from dyadscope.data.store import Store, default_store_path, vendored_store
+from dyadscope.data.store import Store, default_store_path
+from dyadscope.data.vendored import open_store, vendored_store
 
 __all__ = [
     "Adapter",
@@ -34,6 +35,7 @@ __all__ = [
     "get_adapter",
     "iso3_to_cow",
     "load_file",
+    "open_store",
     "register_adapter",
     "resolve",
     "to_iso3",

@@ -22,6 +22,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
@@ -30,13 +31,14 @@ import pandas as pd
 from dyadscope._io import sha256_file
 from dyadscope.data.store import Provenance, Store
 from dyadscope.data.validate import check_keys, check_years
-from dyadscope.errors import SchemaError, UnknownDataset
+from dyadscope.errors import DuplicateName, SchemaError, UnknownDataset
 
 __all__ = [
     "Adapter",
     "TableSpec",
     "adapters",
     "cite",
+    "discover_adapters",
     "get_adapter",
     "load_file",
     "register_adapter",
@@ -113,16 +115,46 @@ _REGISTRY: dict[str, type[Adapter]] = {}
 
 
 def register_adapter(cls: _A) -> _A:
-    """Class decorator adding an adapter to the registry under ``cls.name``."""
+    """Class decorator adding an adapter to the registry under ``cls.name``.
+
+    Registering the same class again does nothing; another class under a name already
+    taken raises :class:`~dyadscope.errors.DuplicateName` (the rule of events engines).
+    """
     name = cls.name
     if name in _REGISTRY and _REGISTRY[name] is not cls:
-        raise ValueError(f"an adapter named {name!r} is already registered")
+        taken = _REGISTRY[name]
+        raise DuplicateName(
+            f"adapter {cls.__module__}.{cls.__qualname__}: the name {name!r} is taken by "
+            f"{taken.__module__}.{taken.__qualname__}; give the adapter another name"
+        )
     _REGISTRY[name] = cls
     return cls
 
 
+#: Entry-point group through which other packages add adapters (like ``dyadscope.engines``).
+ADAPTER_ENTRY_POINTS = "dyadscope.adapters"
+_discovered = False
+
+
+def discover_adapters() -> None:
+    """Register the adapters other packages announce in the ``dyadscope.adapters`` group.
+
+    Each entry point names an :class:`Adapter` subclass (``mydata = "pkg.mod:MyData"``);
+    it is registered under its class's ``name`` by :func:`register_adapter`, so a name
+    already taken raises :class:`~dyadscope.errors.DuplicateName`.  Runs once per process.
+    """
+    global _discovered
+    if _discovered:
+        return
+    for ep in entry_points(group=ADAPTER_ENTRY_POINTS):
+        register_adapter(ep.load())
+    _discovered = True
+
+
 def _ensure_builtins() -> None:
     import dyadscope.data.adapters  # noqa: F401  (registers the built-in adapters)
+
+    discover_adapters()
 
 
 def adapters() -> dict[str, type[Adapter]]:

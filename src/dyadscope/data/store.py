@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
@@ -31,6 +32,9 @@ from filelock import FileLock, Timeout
 from dyadscope._sql import quote_identifier
 from dyadscope.errors import InputError, MissingData, StoreError
 
+if TYPE_CHECKING:
+    from dyadscope.data.vendored import open_store, vendored_store
+
 __all__ = [
     "PROVENANCE_COLUMNS",
     "STORE_LOCK_TIMEOUT",
@@ -39,6 +43,7 @@ __all__ = [
     "default_store_path",
     "load_into",
     "open_for_writing",
+    "open_store",
     "vendored_store",
 ]
 
@@ -373,35 +378,17 @@ def load_into(
         return load_file(dataset, file, db)
 
 
-def vendored_store() -> Store:
-    """A fresh in-memory store with every vendored extract loaded (what the brief uses).
+def __getattr__(name: str) -> object:
+    """``vendored_store`` and ``open_store`` moved to :mod:`dyadscope.data.vendored`.
 
-    Each call returns its own connection, so callers may add tables without touching
-    anyone else's store; the Parquet files are read by DuckDB directly.
-
-    >>> store = vendored_store()  # doctest: +SKIP
-    >>> store.has("nmc")  # doctest: +SKIP
-    True
+    They are still importable from here (lazily: ``vendored`` imports this module, so
+    importing it at the top would make a cycle).
     """
-    from dyadscope.data.vendor_manifest import load_vendored
+    if name in _MOVED:
+        from dyadscope.data import vendored
 
-    store = Store()
-    load_vendored(store)
-    return store
+        return getattr(vendored, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def open_store(path: str | Path | None = None) -> Store:
-    """The user's store at ``path`` (read-only) or, when ``path`` is None, the vendored data.
-
-    This is what every read-only command uses for its ``--store`` option.
-
-    >>> open_store().has("nmc")
-    True
-    """
-    if path is None:
-        return vendored_store()
-    if not Path(path).is_file():
-        raise InputError(
-            f"--store {path}: no such store file; create it with `dyadscope data load`"
-        )
-    return Store(path, read_only=True)
+_MOVED = frozenset({"vendored_store", "open_store"})

@@ -30,6 +30,7 @@ import pandas as pd
 
 from dyadscope._io import sha256_file
 from dyadscope.errors import ChecksumMismatch, SchemaError
+from dyadscope.errors import TableMismatch as TableMismatch  # re-exported: its old home
 
 TABLES_DIR = Path(__file__).resolve().parent / "tables"
 MANIFEST_NAME = "CAMEO_MANIFEST.json"
@@ -44,14 +45,6 @@ QUAD_NAMES: dict[int, str] = {
     3: "verbal conflict",
     4: "material conflict",
 }
-
-
-class TableMismatch(SchemaError):
-    """A CAMEO lookup table disagrees with the official one; ``codes`` lists the culprits."""
-
-    def __init__(self, message: str, codes: list[str]) -> None:
-        self.codes = codes
-        super().__init__(message)
 
 
 def _manifest() -> list[dict[str, object]]:

@@ -31,17 +31,14 @@ import pandas as pd
 import platformdirs
 
 from dyadscope._sql import quote_list
-from dyadscope.errors import DyadscopeError, MissingData
+from dyadscope.errors import MissingData
+from dyadscope.errors import StoreBusy as StoreBusy  # re-exported: its old home
 
 CATALOG_NAME = "catalog.duckdb"
 STAGING_NAME = "_staging"
 QUARANTINE_NAME = "quarantine"
 
 LOCK_RETRIES = 40
-
-
-class StoreBusy(DyadscopeError):
-    """The events catalog is locked by another process for longer than we wait."""
 
 
 _DDL = (

@@ -42,7 +42,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 
 from dyadscope._io import md5_file, safe_join
-from dyadscope.errors import DyadscopeError, FetchError, InputError, MissingData
+from dyadscope.errors import CorruptArchive as CorruptArchive  # re-exported: its old home
+from dyadscope.errors import DyadscopeError, InputError, MissingData
 from dyadscope.events.catalog import default_store_dir, resolve_store_dir
 
 if TYPE_CHECKING:
@@ -70,10 +71,6 @@ _V2_NAME = re.compile(r"^(\d{8})(\d{6})\.export\.CSV\.zip$")
 _V1_NAME = re.compile(r"^(?:(\d{4})\.zip|(\d{6})\.zip|(\d{8})\.export\.CSV\.zip)$")
 
 FileProgress = Callable[[int, int, str, str], None]
-
-
-class CorruptArchive(FetchError):
-    """A downloaded file matches its checksum but is not a readable zip archive."""
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,7 @@ from typing import Any
 import pandas as pd
 
 from dyadscope.data.dyad import Dyad
-from dyadscope.report.brief import BriefOptions, Card, StepCallback, card
-from dyadscope.report.model import Section
+from dyadscope.report.model import BriefOptions, Card, Section, StepCallback, card
 from dyadscope.report.sections import case as case_sections
 from dyadscope.report.sections.indicators import indicators_section
 

@@ -10,40 +10,16 @@ only orders them, renders the template and writes the file atomically.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from dyadscope import __version__
 from dyadscope._io import atomic_write_text, check_output_path
-from dyadscope.report.model import Section
+from dyadscope.report.model import BriefOptions, Card, Section, StepCallback, card
 
-StepCallback = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class Card:
-    """A key figure shown at the top of the brief."""
-
-    label: str
-    value: str
-    note: str
-
-
-@dataclass
-class BriefOptions:
-    """Knobs for the expensive parts of the brief (defaults suit a laptop)."""
-
-    start: int = 1946
-    end: int | None = None
-    draws: int = 20_000
-    seed: int = 1
-    sobol_n: int = 256
-    events_store: Path | None = None
+__all__ = ["BriefOptions", "Card", "StepCallback", "build_brief", "card", "render_brief"]
 
 
 def _env() -> jinja2.Environment:
@@ -110,9 +86,3 @@ def build_brief(
     step("render")
     html = render_brief(**parts)
     return atomic_write_text(output, html)
-
-
-def card(label: str, value: Any, note: str) -> Card:
-    """Build a card, formatting floats compactly."""
-    text = f"{value:.3g}" if isinstance(value, float) else str(value)
-    return Card(label=label, value=text, note=note)

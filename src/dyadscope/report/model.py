@@ -4,16 +4,54 @@ Each section of the brief is a :class:`Section` holding a list of blocks.  A
 block is plain data (text, a table, a chart, a download); the Jinja2 template
 decides how each kind looks.  Keeping sections as data means the logic that
 decides *what* to show lives in Python, is testable without HTML, and the
-template stays dumb.
+template stays dumb.  The brief's options (:class:`BriefOptions`) and its key
+figures (:class:`Card`) live here too, so that ``report.brief`` (which renders) and
+``report.assemble`` (which gathers) both import this module and not each other.
 """
 
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
 import pandas as pd
+
+#: Called with the name of each step of the brief as it starts (a progress display).
+StepCallback = Callable[[str], None]
+
+
+@dataclass
+class BriefOptions:
+    """Knobs for the expensive parts of the brief (defaults suit a laptop)."""
+
+    start: int = 1946
+    end: int | None = None
+    draws: int = 20_000
+    seed: int = 1
+    sobol_n: int = 256
+    events_store: Path | None = None
+
+
+@dataclass(frozen=True)
+class Card:
+    """A key figure shown at the top of the brief."""
+
+    label: str
+    value: str
+    note: str
+
+
+def card(label: str, value: Any, note: str) -> Card:
+    """Build a card, formatting floats compactly.
+
+    >>> card("CINC ratio", 3.14159, "2016").value
+    '3.14'
+    """
+    text = f"{value:.3g}" if isinstance(value, float) else str(value)
+    return Card(label=label, value=text, note=note)
 
 
 @dataclass(frozen=True)

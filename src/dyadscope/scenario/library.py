@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from dyadscope.errors import InputError
+from dyadscope.errors import UnknownScenario as UnknownScenario  # re-exported: its old home
 
 if TYPE_CHECKING:
     from dyadscope.case.schema import Case, Evidence
@@ -27,10 +27,6 @@ BASELINE = "baseline"
 #: a fifth of draws settle within 30 steps and nearly all within 300, so 300 is the
 #: default and the unsettled share is always reported.
 CASE_MAX_ITER = 300
-
-
-class UnknownScenario(InputError):
-    """A scenario id is not in the case; the message lists the ids that are."""
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from dyadscope.errors import InputError
+from dyadscope.errors import InvalidPayoffs as InvalidPayoffs  # re-exported: its old home
 from dyadscope.theory._common import TheoryResult
 
 if TYPE_CHECKING:
@@ -44,10 +45,6 @@ __all__ = [
     "payoffs_from_case",
     "tournament",
 ]
-
-
-class InvalidPayoffs(InputError):
-    """Payoffs that do not define an iterated prisoner's dilemma."""
 
 
 class Payoffs(NamedTuple):

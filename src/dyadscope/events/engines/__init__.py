@@ -16,7 +16,8 @@ import importlib
 from importlib.metadata import entry_points
 from typing import Any, TypeVar
 
-from dyadscope.errors import InputError
+from dyadscope.errors import DuplicateName, InputError
+from dyadscope.errors import UnknownEngine as UnknownEngine  # re-exported: its old home
 from dyadscope.events.engines.base import EventEngine, SeriesQuery
 
 __all__ = [
@@ -41,12 +42,11 @@ _BUILTIN_MODULES: dict[str, str] = {
 E = TypeVar("E", bound=type[EventEngine])
 
 
-class UnknownEngine(InputError):
-    """An engine name is neither built in nor registered by a plugin."""
-
-
 def register_engine(cls: E) -> E:
     """Register an :class:`EventEngine` subclass under its ``name`` (usable as a decorator).
+
+    Registering the same class again does nothing; another class under a name already
+    taken raises :class:`~dyadscope.errors.DuplicateName` (the rule of dataset adapters).
 
     >>> @register_engine
     ... class Null(EventEngine):  # doctest: +SKIP
@@ -56,6 +56,12 @@ def register_engine(cls: E) -> E:
     name = getattr(cls, "name", None)
     if not isinstance(name, str) or not name:
         raise TypeError(f"{cls.__qualname__} needs a non-empty class attribute 'name'")
+    taken = ENGINES.get(name)
+    if taken is not None and taken is not cls:
+        raise DuplicateName(
+            f"engine {cls.__module__}.{cls.__qualname__}: the name {name!r} is taken by "
+            f"{taken.__module__}.{taken.__qualname__}; give the engine another name"
+        )
     ENGINES[name] = cls
     return cls
 
