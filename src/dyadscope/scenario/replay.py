@@ -24,7 +24,8 @@ from dyadscope.scenario.montecarlo import DEFAULT_MARGIN, run_scenario
 class ReplayResult:
     """``frame``: state, period, outcome, share, ci_low, ci_high, mean_activation,
     expected (bool: the outcome the sources name), ranked (1 = leads).  ``verdicts``:
-    state, period, expected, leading, match."""
+    state, period, expected, leading, leading_share, expected_share,
+    undetermined_share, match."""
 
     case_id: str
     frame: pd.DataFrame
@@ -89,7 +90,8 @@ def replay(
                 ]
             ]
         )
-        leading = str(out.sort_values("share", ascending=False)["outcome"].iloc[0])
+        shares = out.set_index("outcome")["share"]
+        leading = str(shares.sort_values(ascending=False).index[0])
         undetermined = float(p.loc[p["outcome"] == "undetermined", "share"].iloc[0])
         verdicts.append(
             {
@@ -97,6 +99,8 @@ def replay(
                 "period": st.period,
                 "expected": st.expected,
                 "leading": leading,
+                "leading_share": float(shares[leading]),
+                "expected_share": float(shares.get(st.expected, float("nan"))),
                 "undetermined_share": undetermined,
                 "match": leading == st.expected,
             }
