@@ -10,6 +10,7 @@ is called robust only when the robustness grid says so.
 from __future__ import annotations
 
 import math
+from typing import SupportsFloat, cast
 
 import pandas as pd
 
@@ -24,6 +25,11 @@ _RULES = {"kosko": "Kosko", "modified_kosko": "modified Kosko", "rescaled": "res
 
 #: How many outcome changes each scenario's plain-words line names, largest first.
 CHANGES_NAMED = 2
+
+
+def _num(value: object) -> float:
+    """A pandas cell as a float (for the type checker: cells are typed loosely)."""
+    return float(cast(SupportsFloat, value))
 
 
 def short_label(label: str) -> str:
@@ -147,10 +153,10 @@ def shares_table(case: Case, data: ScenarioSection) -> Table:
     for sid in wide.index:
         cells = [names.get(sid, sid)]
         for c in cols:
-            share = float(wide.loc[sid, c])
+            share = _num(wide.loc[sid, c])
             text = f"{share:.0%}"
             if base is not None and sid != BASELINE:
-                delta = round((share - float(base[c])) * 100)
+                delta = round((share - _num(base[c])) * 100)
                 text += f" ({delta:+d})".replace("-", "−") if delta else " (0)"
                 hit = robust.get((sid, c))
                 if hit is not None and bool(hit["robust"]):
@@ -219,7 +225,7 @@ def replay_block(case: Case, data: ScenarioSection) -> list[Paragraph | Table]:
                 labels.get(str(r.expected), str(r.expected)),
                 f"{labels.get(str(r.leading), str(r.leading))} "
                 f"({float(getattr(r, 'leading_share', float('nan'))):.0%})",
-                f"{float(r.undetermined_share):.0%}",
+                f"{_num(r.undetermined_share):.0%}",
                 "yes" if bool(r.match) else "no",
             ]
         )
@@ -257,7 +263,7 @@ def robustness_table(case: Case, data: ScenarioSection) -> Table | None:
             labels.get(str(x.outcome), str(x.outcome)),
             f"{x.share:.0%}",
             f"{x.share_low:.0%}–{x.share_high:.0%}",
-            _change_range(x.delta_min, x.delta_max) if x.scenario != BASELINE else "",
+            _change_range(_num(x.delta_min), _num(x.delta_max)) if x.scenario != BASELINE else "",
             "" if x.scenario == BASELINE else f"{x.robust_share:.0%}",
             "yes" if bool(x.robust) else "",
         ]
@@ -296,7 +302,8 @@ def stated_levels_table(case: Case) -> Table:
             else "fixed"
         )
         cites = ", ".join(f"{e.doc}:{e.lines}" for e in f.level_evidence)
-        rows.append([f.label, f.kind, f"{f.level:+.2f}", interval, cites or "none"])
+        kind = str(f.kind).replace("_", " ")
+        rows.append([f.label, kind, f"{f.level:+.2f}", interval, cites or "none"])
     return Table(
         columns=["Factor", "Kind", "Stated level", "Drawn from", "Citations"],
         rows=rows,
@@ -329,6 +336,21 @@ def model_assumptions(case: Case, data: ScenarioSection) -> list[str]:
     ]
     said = ("A share is the share", "Factors nothing acts on")
     return items + [a for a in data.assumptions if not a.startswith(said)]
+
+
+def convergence_frame(data: ScenarioSection) -> pd.DataFrame:
+    """How the draws of each scenario ended, with readable names."""
+    conv = data.convergence.copy()
+    if "scenario" in conv:
+        conv["scenario"] = conv["scenario"].map(scenario_names(data)).fillna(conv["scenario"])
+    names = {
+        "scenario": "Scenario",
+        "settled": "Settled",
+        "limit_cycle": "Limit cycle",
+        "no_convergence": "Not settled",
+        "mean_steps": "Mean steps",
+    }
+    return conv.rename(columns=names)
 
 
 def scenarios_section(case: Case, data: ScenarioSection) -> Section:
@@ -375,7 +397,7 @@ def scenarios_section(case: Case, data: ScenarioSection) -> Section:
     )
     section.add(
         Table.from_frame(
-            data.convergence.copy(),
+            convergence_frame(data),
             title="Convergence",
             caption="Share of draws that settled at a fixed point, entered a limit cycle, or "
             "had not converged at the step limit (those are reported, never classified).",
@@ -394,7 +416,8 @@ def scenarios_section(case: Case, data: ScenarioSection) -> Section:
                     chart_id="sobol-tornado",
                 ),
                 title=f"What drives “{label or data.tornado_outcome}” "
-                f"({data.tornado_scenario} scenario): Sobol indices",
+                f"({scenario_names(data).get(data.tornado_scenario, 'baseline')}): "
+                "Sobol indices",
                 source_note="First-order (S1) and total (ST) Sobol indices of the outcome's final "
                 "activation, estimated with SALib (Saltelli sampling); error bars are ST's "
                 "bootstrap confidence intervals.",
@@ -421,9 +444,9 @@ def baseline_card(case: Case, data: ScenarioSection) -> tuple[str, str, str]:
     labels = outcome_labels(case, brief=True)
     row = wide.loc[sid]
     order = [c for c in labels if c in row.index and c != UNDETERMINED]
-    order.sort(key=lambda c: -float(row[c]))
+    order.sort(key=lambda c: -_num(row[c]))
     value = " · ".join(f"{labels[c]} {row[c]:.0%}" for c in order)
-    value += f" · Undetermined {float(row.get(UNDETERMINED, 0.0)):.0%}"
+    value += f" · Undetermined {_num(row.get(UNDETERMINED, 0.0)):.0%}"
     r = data.robustness
     if r is not None and not r.empty:
         base = r[(r["scenario"] == sid) & (r["outcome"] != UNDETERMINED)]
