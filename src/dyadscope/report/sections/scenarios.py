@@ -144,7 +144,7 @@ def change_sentences(case: Case, data: ScenarioSection) -> list[str]:
 def shares_table(case: Case, data: ScenarioSection) -> Table:
     """Scenario rows, outcome columns: share, and change against the baseline."""
     wide = share_frame(data)
-    labels = outcome_labels(case)
+    labels = outcome_labels(case, brief=True)
     cols = [c for c in labels if c in wide.columns]
     names = scenario_names(data)
     robust = _robust_lookup(data)
