@@ -126,11 +126,12 @@ def test_scenario_changes_lead_in_plain_words_with_robustness() -> None:
 def test_top_card_shows_the_baseline_distribution_not_one_outcome() -> None:
     label, value, note = baseline_card(load_case(), _scenario_data())
     assert "likely" not in (label + value + note).lower()
-    assert value == (
+    assert value == "40% undetermined"
+    assert note.startswith(
         "Estrangement 30% · Comprehensive strategic partnership 20% · Partnership of "
-        "convenience 10% · Formal military-political alliance 0% · Undetermined 40%"
+        "convenience 10% · Formal military-political alliance 0%. Across 30 engine settings: "
     )
-    assert "30 engine settings" in note and "5%–99%" in note and "Not probabilities" in note
+    assert "5%–99%" in note and note.endswith("not probabilities.")
 
 
 def test_scenarios_section_reports_replay_misses_levers_by_label_and_assumptions() -> None:

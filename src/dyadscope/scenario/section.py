@@ -22,7 +22,7 @@ from dyadscope.scenario.sensitivity import sobol_indices
 #: Draws per scenario and setting of the robustness grid the brief runs (30 settings ×
 #: every scenario).  Chosen so the grid adds a few seconds to ``dyadscope brief``;
 #: seeded like every run, so the brief is the same on every build.
-BRIEF_ROBUSTNESS_DRAWS = 512
+BRIEF_ROBUSTNESS_DRAWS = 256
 
 _REPLAY_OPTIONS = {"margin", "rule", "transfer", "lam", "max_iter"}
 

@@ -158,8 +158,8 @@ def shares_table(case: Case, data: ScenarioSection) -> Table:
             if base is not None and sid != BASELINE:
                 delta = round((share - _num(base[c])) * 100)
                 text += f" ({delta:+d})".replace("-", "−") if delta else " (0)"
-                hit = robust.get((sid, c))
-                if hit is not None and bool(hit["robust"]):
+                words = _robust_words(share - _num(base[c]), robust.get((sid, c)))
+                if words.startswith("robust in"):
                     text += " ✓"
             cells.append(text)
         rows.append(cells)
@@ -434,8 +434,9 @@ def scenarios_section(case: Case, data: ScenarioSection) -> Section:
 def baseline_card(case: Case, data: ScenarioSection) -> tuple[str, str, str]:
     """Label, value and note of the brief's top card: the baseline's whole distribution.
 
-    No single "most likely outcome": every outcome's share of plausible maps, the
-    undetermined share, and how far the shares move across engine settings.
+    No single "most likely outcome": the value is the share of maps in which no outcome
+    leads by the margin (short enough for a card), the note every outcome's share of
+    plausible maps and how far the leading shares move across engine settings.
     """
     wide = share_frame(data)
     if wide.empty:
@@ -445,8 +446,8 @@ def baseline_card(case: Case, data: ScenarioSection) -> tuple[str, str, str]:
     row = wide.loc[sid]
     order = [c for c in labels if c in row.index and c != UNDETERMINED]
     order.sort(key=lambda c: -_num(row[c]))
-    value = " · ".join(f"{labels[c]} {row[c]:.0%}" for c in order)
-    value += f" · Undetermined {_num(row.get(UNDETERMINED, 0.0)):.0%}"
+    dist = " · ".join(f"{labels[c]} {_num(row[c]):.0%}" for c in order)
+    value = f"{_num(row.get(UNDETERMINED, 0.0)):.0%} undetermined"
     r = data.robustness
     if r is not None and not r.empty:
         base = r[(r["scenario"] == sid) & (r["outcome"] != UNDETERMINED)]
@@ -455,8 +456,9 @@ def baseline_card(case: Case, data: ScenarioSection) -> tuple[str, str, str]:
             f"{x.share_low:.0%}–{x.share_high:.0%}"
             for x in base.sort_values("share_high", ascending=False).head(2).itertuples()
         )
-        note = f"Across {len(DEFAULT_GRID)} engine settings: {spread}. Not probabilities."
+        across = f"Across {len(DEFAULT_GRID)} engine settings: {spread}."
     else:
-        note = "At the reference engine setting only. Not probabilities."
+        across = "At the reference engine setting only."
+    note = f"{dist}. {across} Shares of plausible maps, not probabilities."
     margin = float(data.settings.get("margin", 0.05))
-    return (f"Baseline: share of plausible maps (margin {margin:g})", value, note)
+    return (f"Baseline outcome shares (margin {margin:g})", value, note)
