@@ -447,7 +447,7 @@ def baseline_card(case: Case, data: ScenarioSection) -> tuple[str, str, str]:
     order = [c for c in labels if c in row.index and c != UNDETERMINED]
     order.sort(key=lambda c: -_num(row[c]))
     dist = " · ".join(f"{labels[c]} {_num(row[c]):.0%}" for c in order)
-    value = f"{_num(row.get(UNDETERMINED, 0.0)):.0%} undetermined"
+    value = f"{_num(row.get(UNDETERMINED, 0.0)):.0%}"
     r = data.robustness
     if r is not None and not r.empty:
         base = r[(r["scenario"] == sid) & (r["outcome"] != UNDETERMINED)]
@@ -461,4 +461,4 @@ def baseline_card(case: Case, data: ScenarioSection) -> tuple[str, str, str]:
         across = "At the reference engine setting only."
     note = f"{dist}. {across} Shares of plausible maps, not probabilities."
     margin = float(data.settings.get("margin", 0.05))
-    return (f"Baseline outcome shares (margin {margin:g})", value, note)
+    return (f"Baseline: undetermined share of maps (margin {margin:g})", value, note)
