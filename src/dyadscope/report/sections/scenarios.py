@@ -382,6 +382,8 @@ def scenarios_section(case: Case, data: ScenarioSection) -> Section:
         low="ci_low",
         high="ci_high",
         chart_id="scenario-probabilities",
+        wrap=11,
+        height=480,
     )
     s = data.settings
     section.add(
@@ -389,7 +391,8 @@ def scenarios_section(case: Case, data: ScenarioSection) -> Section:
             html=html,
             title="Share of plausible maps by scenario",
             source_note=f"{int(s.get('draws', 0)):,} draws per scenario, seed {s.get('seed')}, "
-            f"rule {s.get('rule')}, transfer {s.get('transfer')}, weights drawn "
+            f"rule {_RULES.get(str(s.get('rule')), s.get('rule'))}, transfer "
+            f"{s.get('transfer')} (λ = {float(s.get('lambda', 1.0)):g}), weights drawn "
             f"{s.get('distribution')} within each link's interval; whiskers are 95% Wilson "
             "intervals (Monte Carlo error only).",
             download=Download.csv(probs, f"{case.id}_scenario_probabilities.csv"),
