@@ -223,7 +223,7 @@ def sensitivity(
             scenario,
             n=n,
             seed=seed,
-            params=params.value,  # type: ignore[arg-type]
+            params=params.value,
             top=top,
             rule=rule,
             transfer=transfer,

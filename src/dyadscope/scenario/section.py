@@ -86,13 +86,15 @@ def scenario_section(
         frame.insert(0, "scenario", sid)
         frames.append(frame)
         conv = res.convergence.set_index("status")
+        share = conv["share"].astype(float).to_dict()
+        steps = conv["mean_steps"].astype(float).to_dict()
         conv_rows.append(
             {
                 "scenario": sid,
-                "settled": float(conv.loc["fixed_point", "share"]),
-                "limit_cycle": float(conv.loc["limit_cycle", "share"]),
-                "no_convergence": float(conv.loc["no_convergence", "share"]),
-                "mean_steps": float(conv.loc["fixed_point", "mean_steps"]),
+                "settled": share["fixed_point"],
+                "limit_cycle": share["limit_cycle"],
+                "no_convergence": share["no_convergence"],
+                "mean_steps": steps["fixed_point"],
             }
         )
     anchor = results.get(sobol_scenario) or results[next(iter(results))]
