@@ -20,7 +20,7 @@ BENCHMARKS = sorted(p.name.removesuffix("_bench.py") for p in REPO.glob("benchma
 
 
 def test_every_benchmark_module_is_found() -> None:
-    assert {"events", "scenario", "unga"} <= set(BENCHMARKS)
+    assert {"events", "scenario", "scenario_robustness", "unga"} <= set(BENCHMARKS)
 
 
 @pytest.mark.slow

@@ -58,3 +58,24 @@ def test_errors_are_named(lever_case_path: Path) -> None:
         app, ["scenario", "list", "RUS", "CHN", "--case", str(lever_case_path)]
     )
     assert wrong_pair.exit_code != 0
+
+
+def test_run_margin_moves_draws_to_undetermined(lever_case_path: Path) -> None:
+    args = ["scenario", "run", "NOR", "SWE", "--case", str(lever_case_path), "--scenario", "push"]
+    args += ["--draws", "2000", "--rule", "kosko", "--format", "json"]
+    shares = {}
+    for margin in ("0", "0.3"):
+        result = runner.invoke(app, [*args, "--margin", margin])
+        assert result.exit_code == 0, result.output
+        payload = json.loads(result.stdout)
+        assert payload["settings"]["margin"] == float(margin)
+        shares[margin] = {row["outcome"]: row["share"] for row in payload["shares"]}
+    # Same grid integral as test_run_table_and_json: cooperation leads by at least m
+    # when tanh(wc) - tanh(wr) >= m, wc ~ U[-0.2, 0.6], wr ~ U[-0.6, 0.2].
+    u = (np.arange(2001) + 0.5) / 2001
+    gap = np.tanh(-0.2 + 0.8 * u[:, None]) - np.tanh(-0.6 + 0.8 * u[None, :])
+    for margin, expected in (("0", np.mean(gap > 0)), ("0.3", np.mean(gap >= 0.3))):
+        assert abs(shares[margin]["cooperation"] - float(expected)) < 0.03
+    assert shares["0.3"]["undetermined"] > shares["0"]["undetermined"] + 0.1
+    bad = runner.invoke(app, [*args, "--margin", "-1"])
+    assert bad.exit_code == 2

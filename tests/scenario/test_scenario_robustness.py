@@ -80,6 +80,12 @@ def test_replay_reports_match_and_miss(lever_case: Case) -> None:
     expected_share = lead_share(1.0, 0.05)
     got = res.frame.set_index(["state", "outcome"]).loc[("pressed", "cooperation"), "share"]
     assert got == pytest.approx(expected_share, abs=0.03)
+    # The verdicts carry the leader's and the expected outcome's shares from the frame.
+    frame = res.frame.set_index(["state", "outcome"])["share"]
+    assert v.loc["pressed", "leading_share"] == frame[("pressed", "cooperation")]
+    courted_expected = str(v.loc["courted", "expected"])
+    assert v.loc["courted", "expected_share"] == frame[("courted", courted_expected)]
+    assert v.loc["courted", "leading_share"] == frame[("courted", "rivalry")]
 
 
 def test_replay_without_history_is_a_named_error(lever_case: Case) -> None:

@@ -29,7 +29,7 @@ from dyadscope.cli._common import (
     write_json,
 )
 from dyadscope.scenario.library import CASE_MAX_ITER
-from dyadscope.scenario.montecarlo import MAX_DRAWS
+from dyadscope.scenario.montecarlo import DEFAULT_MARGIN, MAX_DRAWS
 from dyadscope.scenario.sensitivity import MAX_SOBOL_N
 
 scenario_app = typer.Typer(
@@ -58,6 +58,14 @@ ITER_OPT = typer.Option(
     min=1,
     max=MAX_ITERATIONS,
     help=f"Most update steps a draw may take (at most {MAX_ITERATIONS:,}).",
+)
+
+MARGIN_OPT = typer.Option(
+    DEFAULT_MARGIN,
+    "--margin",
+    min=0.0,
+    help="Lead over the runner-up an outcome needs to count for a draw; closer calls are "
+    "undetermined.",
 )
 
 
@@ -130,6 +138,7 @@ def run(
     transfer: str = TRANSFER_OPT,
     lam: float = LAMBDA_OPT,
     iterations: int = ITER_OPT,
+    margin: float = MARGIN_OPT,
     case_path: CaseOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
@@ -138,8 +147,9 @@ def run(
 
     Every uncertain link weight is drawn from its interval, the map is run with the
     scenario's levers clamped, and each draw is counted for the outcome that leads the
-    runner-up by at least 0.05; closer calls (undetermined), limit cycles and unsettled
-    draws are counted apart. Not a probability: see `scenario compare` for robustness.
+    runner-up by at least --margin (default 0.05); closer calls (undetermined), limit
+    cycles and unsettled draws are counted apart. Not a probability: see `scenario
+    compare` for robustness.
     """
     from dyadscope.scenario import run_scenario
 
@@ -163,6 +173,7 @@ def run(
             transfer=transfer,
             lam=lam,
             max_iter=iterations,
+            margin=margin,
             progress=lambda done, _total: bar.update(task, completed=done),
         )
     if fmt is OutputFormat.json:

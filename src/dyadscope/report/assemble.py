@@ -76,11 +76,17 @@ def assemble(
 
     on_step("scenarios")
     from dyadscope.report.sections.scenarios import scenarios_section
-    from dyadscope.scenario.section import scenario_section
+    from dyadscope.scenario.section import BRIEF_ROBUSTNESS_DRAWS, scenario_section
 
-    data = scenario_section(case, draws=options.draws, seed=options.seed, sobol_n=options.sobol_n)
+    data = scenario_section(
+        case,
+        draws=options.draws,
+        seed=options.seed,
+        sobol_n=options.sobol_n,
+        robustness_draws=BRIEF_ROBUSTNESS_DRAWS,
+    )
     sections.append(scenarios_section(case, data))
-    cards.append(_scenario_card(data))
+    cards.append(_scenario_card(case, data))
 
     from dyadscope.report.sections.sources import sources_section
 
@@ -95,20 +101,11 @@ def assemble(
     }
 
 
-def _scenario_card(data: Any) -> Card:
-    """The outcome leading the baseline, with its share of plausible maps and interval."""
-    p = data.probabilities
-    base = p[(p["scenario"] == "baseline") & (p["category"] == "outcome")]
-    if base.empty:
-        base = p[p["category"] == "outcome"]
-    if base.empty:
-        return card("Leading outcome", "NA", "no scenario results")
-    top = base.sort_values("share").iloc[-1]
-    return card(
-        f"Leading outcome, share of plausible maps ({top['scenario']})",
-        f"{top['share']:.0%}",
-        f"{top['label']} · 95% CI {top['ci_low']:.0%}–{top['ci_high']:.0%}",
-    )
+def _scenario_card(case: Any, data: Any) -> Card:
+    """The baseline's distribution over outcomes, undetermined share and robustness."""
+    from dyadscope.report.sections.scenarios import baseline_card
+
+    return card(*baseline_card(case, data))
 
 
 def _latest(tidy: pd.DataFrame, indicator: str) -> tuple[float, int, str] | None:

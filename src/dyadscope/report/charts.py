@@ -292,13 +292,18 @@ def interval_bars(
     chart_id: str,
     yaxis_title: str = "probability",
     height: int = 440,
+    wrap: int = 18,
 ) -> str:
-    """Grouped bars of ``value`` with error bars from ``low`` to ``high``."""
+    """Grouped bars of ``value`` with error bars from ``low`` to ``high``.
+
+    Category labels are wrapped at ``wrap`` characters a line (narrower for many
+    categories, so neighbouring labels do not run into each other).
+    """
     fig = go.Figure()
     for i, (name, sub) in enumerate(df.groupby(group, sort=False)):
         fig.add_trace(
             go.Bar(
-                x=[_wrap(esc(c), 18) for c in sub[category]],
+                x=[_wrap(esc(c), wrap) for c in sub[category]],
                 y=sub[value],
                 name=esc(name),
                 marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)],

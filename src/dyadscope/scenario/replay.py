@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 class ReplayResult:
     """``frame``: state, period, outcome, share, ci_low, ci_high, mean_activation,
     expected (bool: the outcome the sources name), ranked (1 = leads).  ``verdicts``:
-    state, period, expected, leading, match."""
+    state, period, expected, leading, leading_share, expected_share,
+    undetermined_share, match."""
 
     case_id: str
     frame: pd.DataFrame
@@ -95,7 +96,8 @@ def replay(
                 ]
             ]
         )
-        leading = str(out.sort_values("share", ascending=False)["outcome"].iloc[0])
+        shares = out.set_index("outcome")["share"]
+        leading = str(shares.sort_values(ascending=False).index[0])
         undetermined = float(p.loc[p["outcome"] == "undetermined", "share"].iloc[0])
         verdicts.append(
             {
@@ -103,6 +105,8 @@ def replay(
                 "period": st.period,
                 "expected": st.expected,
                 "leading": leading,
+                "leading_share": float(shares[leading]),
+                "expected_share": float(shares.get(st.expected, float("nan"))),
                 "undetermined_share": undetermined,
                 "match": leading == st.expected,
             }

@@ -19,6 +19,11 @@ from dyadscope.scenario.replay import replay
 from dyadscope.scenario.robustness import robustness
 from dyadscope.scenario.sensitivity import sobol_indices
 
+#: Draws per scenario and setting of the robustness grid the brief runs (30 settings ×
+#: every scenario).  Chosen so the grid adds a few seconds to ``dyadscope brief``;
+#: seeded like every run, so the brief is the same on every build.
+BRIEF_ROBUSTNESS_DRAWS = 256
+
 _REPLAY_OPTIONS = {"margin", "rule", "transfer", "lam", "max_iter"}
 
 
@@ -81,13 +86,15 @@ def scenario_section(
         frame.insert(0, "scenario", sid)
         frames.append(frame)
         conv = res.convergence.set_index("status")
+        share = conv["share"].astype(float).to_dict()
+        steps = conv["mean_steps"].astype(float).to_dict()
         conv_rows.append(
             {
                 "scenario": sid,
-                "settled": float(conv.loc["fixed_point", "share"]),
-                "limit_cycle": float(conv.loc["limit_cycle", "share"]),
-                "no_convergence": float(conv.loc["no_convergence", "share"]),
-                "mean_steps": float(conv.loc["fixed_point", "mean_steps"]),
+                "settled": share["fixed_point"],
+                "limit_cycle": share["limit_cycle"],
+                "no_convergence": share["no_convergence"],
+                "mean_steps": steps["fixed_point"],
             }
         )
     anchor = results.get(sobol_scenario) or results[next(iter(results))]
