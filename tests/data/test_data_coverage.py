@@ -30,8 +30,14 @@ def test_years_per_indicator_from_the_data(cov_2026: pd.DataFrame) -> None:
     spans = cov_2026[["first_year", "last_year"]]
     assert tuple(spans.loc["cinc_a"]) == (1816, 2022)
     assert tuple(spans.loc["trade_total"]) == (1870, 2014)
-    assert tuple(spans.loc["unga_same_vote"]) == (1971, 2019)
-    assert tuple(spans.loc["arms_share_b_from_a"]) == (2000, 2023)
+    assert tuple(spans.loc["unga_same_vote"]) == (
+        1971,
+        2024,
+    )  # unvotes, then the UN Digital Library
+    assert tuple(spans.loc["arms_share_b_from_a"]) == (
+        1995,
+        2024,
+    )  # SIPRI register, deliveries 1995-2024
     assert list(cov_2026.reset_index().columns) == COVERAGE_COLUMNS
 
 
@@ -45,8 +51,8 @@ def test_stale_is_more_than_three_years_before_today(cov_2026: pd.DataFrame) -> 
 
 
 def test_no_data_is_na_and_stale(cov_2026: pd.DataFrame) -> None:
-    """The vendored SIPRI extract holds China as recipient: no CN→RU deliveries."""
-    row = cov_2026.loc["arms_share_a_from_b"]
+    """No pipeline gas flows from China to Russia in the Energy Institute matrices."""
+    row = cov_2026.loc["energy_pipeline_gas_bcm_b_to_a"]
     assert pd.isna(row["first_year"]) and pd.isna(row["last_year"])
     assert row["years_with_data"] == 0 and bool(row["stale"])
 
@@ -103,7 +109,7 @@ def test_cli_coverage_json_and_table() -> None:
     assert result.exit_code == 0, result.output
     records = {r["indicator"]: r for r in json.loads(result.output)}
     assert records["cinc_a"]["last_year"] == 2022
-    assert records["arms_share_a_from_b"]["first_year"] is None  # NA, never 0
+    assert records["energy_pipeline_gas_bcm_b_to_a"]["first_year"] is None  # NA, never 0
     result = runner.invoke(app, ["data", "coverage", "RUS", "CHN"])
     assert result.exit_code == 0 and "stale" in result.output
 

@@ -81,7 +81,7 @@ def read_parquet_checked(
             text = col.astype(str).where(col.notna(), "")
         else:
             text = col.astype(object).where(col.notna(), "").map(_cell_text).astype(str)
-        out[name] = _convert(path, text, name, kind, missing_codes)
+        out[name] = _convert(text, name, kind, missing_codes, 0, lambda row: f"{path}: row {row}")
     return out
 
 
@@ -148,10 +148,15 @@ def read_sheet(path: Path, sheet: str) -> pd.DataFrame:
     not a workbook, or lacks the sheet, must say so by name rather than with
     openpyxl's or pandas' internal message.
     """
+    import warnings
     import zipfile
 
     try:
-        book = pd.ExcelFile(path, engine="openpyxl")
+        with warnings.catch_warnings():
+            # SIPRI's workbooks carry no default style; openpyxl says so and falls back
+            # to its own, which changes no cell value.
+            warnings.filterwarnings("ignore", "Workbook contains no default style")
+            book = pd.ExcelFile(path, engine="openpyxl")
     except FileNotFoundError:
         raise SchemaError(f"{path}: file not found") from None
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
@@ -165,4 +170,6 @@ def read_sheet(path: Path, sheet: str) -> pd.DataFrame:
                 f"{path}: the workbook has no sheet {sheet!r}; found "
                 f"{', '.join(map(repr, book.sheet_names[:12]))}"
             )
-        return book.parse(sheet, header=None)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Workbook contains no default style")
+            return pd.read_excel(book, sheet_name=sheet, header=None)

@@ -98,7 +98,9 @@ def parse_milex(path: Path, origin: str) -> tuple[pd.DataFrame, list[str]]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "no default style" from openpyxl
-            sheet = pd.read_excel(path, sheet_name=_MILEX_SHEET, header=None, dtype=object)
+            with warnings.catch_warnings():  # SIPRI's workbook has no default style
+                warnings.filterwarnings("ignore", "Workbook contains no default style")
+                sheet = pd.read_excel(path, sheet_name=_MILEX_SHEET, header=None, dtype=object)
     except ValueError as exc:
         raise SchemaError(f"{origin}: no sheet {_MILEX_SHEET!r} ({exc})") from exc
     first = sheet[0].astype("string").str.strip()
