@@ -28,16 +28,17 @@ def cov_2026() -> pd.DataFrame:
 
 def test_years_per_indicator_from_the_data(cov_2026: pd.DataFrame) -> None:
     spans = cov_2026[["first_year", "last_year"]]
+    # UN votes: unvotes to 2019, then the UN Digital Library; SIPRI: deliveries 1995-2024.
     assert tuple(spans.loc["cinc_a"]) == (1816, 2022)
     assert tuple(spans.loc["trade_total"]) == (1870, 2014)
     assert tuple(spans.loc["unga_same_vote"]) == (
         1971,
         2024,
-    )  # unvotes, then the UN Digital Library
+    )
     assert tuple(spans.loc["arms_share_b_from_a"]) == (
         1995,
         2024,
-    )  # SIPRI register, deliveries 1995-2024
+    )
     assert list(cov_2026.reset_index().columns) == COVERAGE_COLUMNS
 
 
