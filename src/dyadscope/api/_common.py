@@ -92,14 +92,19 @@ def check_span(start: int, end: int) -> None:
         raise InputError(f"start ({start}) is after end ({end}); swap them")
 
 
+#: The first year of the COW state system: a default span starts no earlier, even where a
+#: dataset reaches back further (Thompson & Dreyer's rivalries begin in 1494).
+STATE_SYSTEM_START = 1816
+
+
 def store_years(store: Store) -> tuple[int, int]:
-    """First and last year any dataset in ``store`` covers (the default span)."""
+    """First (not before 1816) and last year any dataset in ``store`` covers: the default span."""
     prov = store.provenance()
     first = prov["first_year"].dropna()
     last = prov["last_year"].dropna()
     if first.empty or last.empty:
         raise InputError("start and end: the store records no years; give start and end")
-    return int(first.min()), int(last.max())
+    return max(int(first.min()), STATE_SYSTEM_START), int(last.max())
 
 
 def stamp(frame: pd.DataFrame, **attrs: Any) -> pd.DataFrame:

@@ -38,9 +38,15 @@ __all__ = [
     "add_arms",
     "add_capabilities",
     "add_contiguity",
+    "add_energy",
+    "add_energy_shares",
+    "add_gdp",
     "add_igos",
     "add_indicators",
     "add_mids",
+    "add_milex",
+    "add_rivalry",
+    "add_territorial_threat",
     "add_trade",
     "add_unga",
     "create_dyad_years",
@@ -58,6 +64,12 @@ ADD_FAMILIES: dict[str, str] = {
     "add_contiguity": "geography",
     "add_mids": "mids",
     "add_igos": "igos",
+    "add_milex": "milex",
+    "add_gdp": "gdp",
+    "add_energy": "energy",
+    "add_energy_shares": "energy_shares",
+    "add_rivalry": "rivalry",
+    "add_territorial_threat": "threat",
 }
 
 #: ``add_*`` refuses frames with more distinct dyads than this unless told otherwise:
@@ -87,8 +99,8 @@ def _options(periods: int | None, trade_source: str) -> None:
         raise InputError(f"periods: expected a number of years (int) or None, got {periods!r}")
     if periods is not None and periods < 1:
         raise InputError(f"periods: must be a positive number of years, got {periods}")
-    if trade_source not in ("cow", "dots"):
-        raise InputError(f"trade_source: must be 'cow' or 'dots', got {trade_source!r}")
+    if trade_source not in ("auto", "cow", "dots"):
+        raise InputError(f"trade_source: must be 'auto', 'cow' or 'dots', got {trade_source!r}")
 
 
 def _span(store: Store, start: int | None, end: int | None) -> tuple[int, int]:
@@ -118,7 +130,7 @@ def indicators(
     *,
     only: Sequence[str] | str | None = None,
     periods: int | None = None,
-    trade_source: str = "cow",
+    trade_source: str = "auto",
     store: Store | str | Path | None = None,
     to: str = "pandas",
 ) -> pd.DataFrame | pa.Table:
@@ -127,7 +139,8 @@ def indicators(
     ``a``/``b`` take any spelling (``"russia"``, ``"CN"``, ``"SUN"``) or ``a`` a
     :class:`~dyadscope.data.dyad.Dyad`.  ``start``/``end`` default to the years the
     store covers; ``only`` keeps families or indicator ids; ``periods=N`` sums flows
-    over N-year periods; ``trade_source`` is ``"cow"`` or ``"dots"``.  Missing is NaN.
+    over N-year periods; ``trade_source`` is ``"auto"`` (DOTS where it covers the
+    dyad, COW before), ``"cow"`` or ``"dots"``.  Missing is NaN.
 
     >>> import dyadscope
     >>> df = dyadscope.indicators("russia", "china", 2010, 2010, only="capability")
@@ -173,7 +186,7 @@ def dyad_years(
     directed: bool = False,
     only: Sequence[str] | str | None = None,
     periods: int | None = None,
-    trade_source: str = "cow",
+    trade_source: str = "auto",
     store: Store | str | Path | None = None,
     to: str = "pandas",
 ) -> pd.DataFrame | pa.Table:
@@ -321,7 +334,7 @@ def add_indicators(
     frame: pd.DataFrame,
     only: Sequence[str] | str,
     *,
-    trade_source: str = "cow",
+    trade_source: str = "auto",
     store: Store | str | Path | None = None,
     max_dyads: int | None = MAX_DYADS,
     to: str = "pandas",
@@ -409,7 +422,7 @@ def _adder(name: str, family: str) -> Any:
     def add(
         frame: pd.DataFrame,
         *,
-        trade_source: str = "cow",
+        trade_source: str = "auto",
         store: Store | str | Path | None = None,
         max_dyads: int | None = MAX_DYADS,
         to: str = "pandas",
@@ -434,3 +447,9 @@ add_alliances = _adder("add_alliances", "alliances")
 add_contiguity = _adder("add_contiguity", "geography")
 add_mids = _adder("add_mids", "mids")
 add_igos = _adder("add_igos", "igos")
+add_milex = _adder("add_milex", "milex")
+add_gdp = _adder("add_gdp", "gdp")
+add_energy = _adder("add_energy", "energy")
+add_energy_shares = _adder("add_energy_shares", "energy_shares")
+add_rivalry = _adder("add_rivalry", "rivalry")
+add_territorial_threat = _adder("add_territorial_threat", "threat")
