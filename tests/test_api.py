@@ -104,7 +104,7 @@ def test_indicators_default_span_and_provenance(shared_data: Path) -> None:
     assert df.attrs["unit"] == "dyad-year"
     assert "COW NMC v7.0" in df.attrs["source"] and "ISO 3166-1" in df.attrs["coding"]
     assert df.attrs["sources"]["cinc_a"] == "COW NMC v7.0"
-    assert any("switch" in n or "from 1992" in n for n in df.attrs["notes"])  # trade auto
+    assert any("from 1992" in n for n in df.attrs["notes"])  # the trade source switch
 
 
 def test_arrow_output_carries_the_same_provenance() -> None:
