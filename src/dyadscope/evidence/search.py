@@ -3,7 +3,9 @@
 DuckDB's ``fts`` extension is not bundled with the Python wheel: ``LOAD fts``
 downloads it on first use, which an offline machine cannot do.  The ranking is
 therefore written here in plain SQL over ``evidence_terms`` (one row per passage
-and term, with its count) — the same Okapi BM25 the extension computes:
+and term, with its count) — the same Okapi BM25 the extension computes.  Each
+ingest stores every (passage, term) weight in ``evidence_bm25``, so a query is one
+filtered sum:
 
     score(p, q) = Σ_{t ∈ q} idf(t) · tf(t, p)·(k1 + 1) / (tf(t, p) + k1·(1 − b + b·|p|/avgdl))
     idf(t)      = ln(1 + (N − df(t) + 0.5) / (df(t) + 0.5))
@@ -20,6 +22,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 
+import duckdb
 import pandas as pd
 
 from dyadscope.data.store import Store
@@ -33,35 +36,44 @@ B = 0.75
 
 RESULT_COLUMNS = ["doc", "line_start", "line_end", "score", "voice", "role", "date", "passage"]
 
+#: Builds ``evidence_bm25``: each (passage, term) pair's BM25 weight, so that a query only
+#: sums the weights of its terms.  Rebuilt after every ingest (N, df and avgdl change).
+WEIGHTS_SQL = """
+CREATE OR REPLACE TABLE evidence_bm25 AS
+WITH stats AS (SELECT count(*)::DOUBLE AS n, avg(dl)::DOUBLE AS avgdl FROM evidence_passages),
+df AS (SELECT term, count(*)::DOUBLE AS df FROM evidence_terms GROUP BY term)
+SELECT t.term, t.passage_id,
+       ln(1 + (stats.n - df.df + 0.5) / (df.df + 0.5))
+       * t.tf * ($k1 + 1) / (t.tf + $k1 * (1 - $b + $b * p.dl / stats.avgdl)) AS w
+FROM evidence_terms t
+JOIN df ON t.term = df.term
+JOIN evidence_passages p ON p.passage_id = t.passage_id
+CROSS JOIN stats
+ORDER BY t.term
+"""
+
 _SQL = """
-WITH q AS (SELECT DISTINCT unnest(?::VARCHAR[]) AS term),
-stats AS (SELECT count(*)::DOUBLE AS n, avg(dl)::DOUBLE AS avgdl FROM evidence_passages),
-df AS (
-    SELECT t.term, count(*)::DOUBLE AS df
-    FROM evidence_terms t JOIN q ON t.term = q.term GROUP BY t.term
-),
-scored AS (
-    SELECT t.passage_id,
-           sum(ln(1 + (stats.n - df.df + 0.5) / (df.df + 0.5))
-               * t.tf * (? + 1) / (t.tf + ? * (1 - ? + ? * p.dl / stats.avgdl))) AS score
-    FROM evidence_terms t
-    JOIN df ON t.term = df.term
-    JOIN evidence_passages p ON p.passage_id = t.passage_id
-    JOIN evidence_documents d ON d.doc_id = p.doc_id
-    CROSS JOIN stats
-    WHERE (? IS NULL OR p.file = ? OR d.doc_id = ?)
-      AND (? IS NULL OR d.date >= ?)
-    GROUP BY t.passage_id
+WITH scored AS (
+    SELECT passage_id, sum(w) AS score
+    FROM evidence_bm25
+    WHERE list_contains($terms, term)
+    GROUP BY passage_id
 )
 SELECT p.file AS doc, p.line_start, p.line_end, s.score, p.voice, p.role,
-       CAST(d.date AS VARCHAR) AS date,
-       p.text AS passage
+       CAST(d.date AS VARCHAR) AS date, p.text AS passage
 FROM scored s
 JOIN evidence_passages p ON p.passage_id = s.passage_id
 JOIN evidence_documents d ON d.doc_id = p.doc_id
+WHERE ($doc IS NULL OR p.file = $doc OR d.doc_id = $doc)
+  AND ($since IS NULL OR d.date >= $since)
 ORDER BY s.score DESC, p.file, p.line_start
-LIMIT ?
+LIMIT $top
 """
+
+
+def build_weights(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)build the ``evidence_bm25`` table from the term index (see :data:`WEIGHTS_SQL`)."""
+    con.execute(WEIGHTS_SQL, {"k1": K1, "b": B})
 
 
 def search(
@@ -83,7 +95,7 @@ def search(
     """
     if top < 1:
         raise InputError(f"top must be at least 1, got {top}")
-    if not store.has("evidence_passages"):
+    if not store.has("evidence_bm25"):
         raise MissingData(
             "the evidence store has no documents yet; ingest some first "
             "(dyadscope.evidence.ingest(paths, store_path))"
@@ -97,7 +109,7 @@ def search(
         ).fetchone()
         if not found or not found[0]:
             raise InputError(f"doc {doc!r} is not in the evidence store; see its documents list")
-    params: list[object] = [terms, K1, K1, B, B, doc, doc, doc, since, since, top]
+    params = {"terms": terms, "doc": doc, "since": since, "top": top}
     return store.con.execute(_SQL, params).df()
 
 

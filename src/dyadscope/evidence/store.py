@@ -38,6 +38,7 @@ from dyadscope.evidence.documents import (
     read_metadata_json,
 )
 from dyadscope.evidence.passages import Passage, split_passages, tokenize
+from dyadscope.evidence.search import build_weights
 from dyadscope.evidence.voices import detect_voices
 
 __all__ = [
@@ -225,6 +226,8 @@ def index_documents(store: Store, docs: Sequence[SourceDocument]) -> IngestRepor
                     f"INSERT INTO {quote_identifier(table)} BY NAME SELECT * FROM _ev_frame"
                 )
                 con.unregister("_ev_frame")
+        if fresh or not store.has("evidence_bm25"):
+            build_weights(con)
     return IngestReport(added, replaced, unchanged, len(passages))
 
 
