@@ -16,7 +16,6 @@ import typer
 from rich.text import Text
 
 from dyadscope.cli._common import (
-    CaseOpt,
     FormatOpt,
     OutputFormat,
     OutputOpt,
@@ -130,19 +129,27 @@ def figures(
 @evidence_app.command("suggest")
 @handle_errors
 def suggest(
-    docs: PathsArg,
-    case_path: CaseOpt = None,
+    case_path: Annotated[Path, typer.Argument(help="Case file (YAML).")],
+    docs: Annotated[
+        list[Path], typer.Option("--docs", help="Folder of documents to draw from (repeatable).")
+    ],
     per_factor: Annotated[
         int, typer.Option("--per-factor", min=1, help="Suggestions per factor.")
+    ] = 2,
+    max_citations: Annotated[
+        int,
+        typer.Option("--max-citations", min=0, help="Factors with at most this many citations."),
     ] = 2,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
     """Propose evidence (doc, lines, stance, voice) for the case's least-supported factors."""
-    from dyadscope.case import load_case
+    from dyadscope.case import validate_case
     from dyadscope.evidence.tags import suggest_evidence
 
-    frame: pd.DataFrame = suggest_evidence(load_case(case_path), docs, per_factor=per_factor)
+    frame: pd.DataFrame = suggest_evidence(
+        validate_case(case_path), docs, per_factor=per_factor, max_citations=max_citations
+    )
     emit_frame(frame, fmt, output, title="suggested evidence")
 
 
