@@ -8,6 +8,7 @@ and prints; the store is ``evidence.duckdb`` beside the data store unless
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +24,7 @@ from dyadscope.cli._common import (
     emit_frame,
     handle_errors,
 )
+from dyadscope.data.store import Store
 from dyadscope.errors import InputError
 
 evidence_app = typer.Typer(
@@ -44,7 +46,7 @@ PathsArg = Annotated[
 ]
 
 
-def _open(store: Path | None):  # type: ignore[no-untyped-def]
+def _open(store: Path | None) -> AbstractContextManager[Store]:
     from dyadscope.evidence.store import open_evidence_store
 
     return open_evidence_store(store)

@@ -33,8 +33,8 @@ SEEDS_UNTIL = 2021
 class SourcesSay:
     """Positions by voice and date, claims against the data, and the later layer."""
 
-    positions: pd.DataFrame  # voice, date, doc, lines, factor, stance
-    figures: pd.DataFrame  # indicator, year, stated, dataset_value, gap, verdict, label, cited
+    positions: pd.DataFrame  # voice, date, doc, lines, factor, factor_label, stance
+    figures: pd.DataFrame  # indicator, measure, year, stated, dataset_value, gap, verdict, …
     later: pd.DataFrame  # factor, label, period, citations, documents, links
     as_of: dt.date | None
 
@@ -62,7 +62,7 @@ def sources_say(case: Case, store: Store) -> SourcesSay:
     >>> sorted(set(say.figures.verdict))  # doctest: +SKIP
     ['gap', 'match', 'no counterpart']
     """
-    from dyadscope.indicators import compute
+    from dyadscope.indicators import INDICATORS, compute
 
     docs = {d.file: d for d in case.documents}
     positions = pd.DataFrame(
@@ -73,11 +73,12 @@ def sources_say(case: Case, store: Store) -> SourcesSay:
                 "doc": v.doc,
                 "lines": v.lines,
                 "factor": v.factor,
+                "factor_label": case.factor(v.factor).label,
                 "stance": v.stance,
             }
             for v in case.voices()
         ],
-        columns=["voice", "date", "doc", "lines", "factor", "stance"],
+        columns=["voice", "date", "doc", "lines", "factor", "factor_label", "stance"],
     ).sort_values(["voice", "date", "doc"], kind="stable", ignore_index=True)
 
     a, b = case.dyad
@@ -86,14 +87,22 @@ def sources_say(case: Case, store: Store) -> SourcesSay:
         years = [c.year for c in case.claims]
         for source in ("dots", "cow"):  # COW where it has the year, DOTS after it
             frame = compute(store, a, b, min(years), max(years), trade_source=source)
-            for row in frame.dropna(subset=["value"]).itertuples():
-                values[(str(row.indicator), int(row.year))] = float(row.value)  # type: ignore[arg-type]
+            frame = frame.dropna(subset=["value"])
+            for ind, yr, val in zip(
+                frame["indicator"].tolist(),
+                frame["year"].tolist(),
+                frame["value"].tolist(),
+                strict=True,
+            ):
+                values[(str(ind), int(yr))] = float(val)
     figure_rows = []
     for claim in case.claims:
         data = values.get((claim.indicator, claim.year), float("nan"))
+        meta = INDICATORS.get(claim.indicator)
         figure_rows.append(
             {
                 "indicator": claim.indicator,
+                "measure": f"{meta.description} ({meta.unit})" if meta else claim.indicator,
                 "year": claim.year,
                 "stated": claim.value,
                 "dataset_value": data,
@@ -107,6 +116,7 @@ def sources_say(case: Case, store: Store) -> SourcesSay:
         figure_rows,
         columns=[
             "indicator",
+            "measure",
             "year",
             "stated",
             "dataset_value",

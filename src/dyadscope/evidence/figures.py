@@ -110,8 +110,8 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     begin = 0
     for m in _SENTENCE_END.finditer(text, 0, start):
         begin = m.end()
-    m = _SENTENCE_END.search(text, end)
-    return begin, (m.start() + 1 if m else len(text))
+    after = _SENTENCE_END.search(text, end)
+    return begin, (after.start() + 1 if after else len(text))
 
 
 def _year_for(text: str, start: int, end: int, default: int | None) -> int | None:
@@ -233,10 +233,15 @@ def check_figures(
     if years:
         lo, hi = min(years), max(years)
         for source in ("dots", "cow"):
-            frame = compute(db, a, b, lo, hi, trade_source=source)  # type: ignore[arg-type]
-            for row in frame.dropna(subset=["value"]).itertuples():
-                key = (str(row.indicator), int(row.year))
-                values[key] = (float(row.value), str(row.source))
+            frame = compute(db, a, b, lo, hi, trade_source=source).dropna(subset=["value"])
+            for ind, yr, val, src in zip(
+                frame["indicator"].tolist(),
+                frame["year"].tolist(),
+                frame["value"].tolist(),
+                frame["source"].tolist(),
+                strict=True,
+            ):
+                values[(str(ind), int(yr))] = (float(val), str(src))
     datasets, dataset_values, gaps = [], [], []
     for indicator, year, value in zip(indicators, out["year"], out["value"], strict=True):
         hit = values.get((indicator, int(year))) if indicator and pd.notna(year) else None

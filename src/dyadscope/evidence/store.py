@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -123,13 +124,13 @@ def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
 def load_documents(paths: Iterable[str | Path]) -> list[SourceDocument]:
     """Read every document of ``paths`` (metadata from each folder's ``metadata.json``)."""
     files = collect_paths(paths)
-    meta_cache: dict[Path, dict[str, dict[str, object]]] = {}
+    meta_cache: dict[Path, dict[str, dict[str, Any]]] = {}
     docs = []
     for path in files:
         folder = path.parent
         if folder not in meta_cache:
             meta_cache[folder] = read_metadata_json(folder)
-        docs.append(read_document(path, meta_cache[folder]))  # type: ignore[arg-type]
+        docs.append(read_document(path, meta_cache[folder]))
     return docs
 
 

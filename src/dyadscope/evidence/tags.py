@@ -157,8 +157,11 @@ class Tagger:
 
 def _same_person(a: str, b: str) -> bool:
     """Two spellings of one speaker share a name word of three letters or more."""
-    words = lambda s: {w.casefold() for w in re.findall(r"[\w’'-]{3,}", s)}  # noqa: E731
-    return bool(words(a) & words(b))
+    return bool(_name_words(a) & _name_words(b))
+
+
+def _name_words(text: str) -> set[str]:
+    return {w.casefold() for w in re.findall(r"[\w’'-]{3,}", text)}
 
 
 def _check_one(tagger: Tagger, where: str, factor: Factor, ev: Evidence) -> list[CitationFlag]:

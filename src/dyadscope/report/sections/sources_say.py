@@ -2,8 +2,41 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from dyadscope.evidence.brief import MATCH_TOLERANCE, SourcesSay
 from dyadscope.report.model import Download, Paragraph, Section, Table
+
+#: Columns shown, with the headings a reader sees (ids stay in the downloads).
+_POSITIONS = {
+    "voice": "Voice",
+    "date": "Date",
+    "doc": "Document",
+    "lines": "Lines",
+    "factor_label": "Factor",
+    "stance": "Stance",
+}
+_FIGURES = {
+    "measure": "Measure",
+    "year": "Year",
+    "stated": "Stated",
+    "dataset_value": "Dataset",
+    "gap": "Gap",
+    "verdict": "Verdict",
+    "label": "As the source puts it",
+    "cited": "Cited",
+}
+_LATER = {
+    "label": "Factor",
+    "period": "Period",
+    "citations": "Cited",
+    "documents": "Document dates",
+    "links": "Links",
+}
+
+
+def _shown(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    return frame[list(columns)].rename(columns=columns)
 
 
 def sources_say_section(say: SourcesSay) -> Section:
@@ -18,7 +51,7 @@ def sources_say_section(say: SourcesSay) -> Section:
     if len(say.positions):
         section.add(
             Table.from_frame(
-                say.positions,
+                _shown(say.positions, _POSITIONS),
                 title="Positions by voice and date",
                 caption="Each row is a voiced citation of the case: the speaker, the date of "
                 "the document, the lines cited and the factor they bear on.",
@@ -32,10 +65,10 @@ def sources_say_section(say: SourcesSay) -> Section:
         summary = ", ".join(f"{n} {verdict}" for verdict, n in counts.items())
         section.add(
             Table.from_frame(
-                say.figures,
+                _shown(say.figures, _FIGURES),
                 title="Figures the documents state, checked against the data",
                 caption=f"{summary}. 'match': within {MATCH_TOLERANCE:.0%} of the dataset "
-                "value; 'gap': further apart (gap = stated - dataset, in the indicator's "
+                "value; 'gap': further apart (gap = stated minus dataset, in the measure's "
                 "unit); 'no counterpart': the datasets have no value for that year.",
             ),
             Download.csv(say.figures, "figures_checked.csv"),
@@ -43,9 +76,9 @@ def sources_say_section(say: SourcesSay) -> Section:
     if len(say.later):
         section.add(
             Table.from_frame(
-                say.later,
+                _shown(say.later, _LATER),
                 title="The layer after 2021",
-                caption="Factors cited only from documents dated after 2021; 'links' counts "
+                caption="Factors cited only from documents dated after 2021; 'Links' counts "
                 "their links in the factor map (a factor without links does not move the "
                 "scenarios).",
             )
