@@ -104,3 +104,14 @@ def test_unknown_format_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"PK")
     with pytest.raises(DocumentError, match=r"sheet\.xlsx: unknown document format"):
         read_document(path)
+
+
+def test_markdown_front_matter_without_metadata_json(tmp_path: Path) -> None:
+    path = tmp_path / "note.md"
+    path.write_text(
+        "---\ntitle: A note\ndate: 2024-01-02\nsource_url: https://example.org/n\n---\nBody.\n",
+        encoding="utf-8",
+    )
+    doc = read_document(path)
+    assert (doc.title, doc.url, doc.lines[-1]) == ("A note", "https://example.org/n", "Body.")
+    assert doc.date is not None and doc.date.isoformat() == "2024-01-02"

@@ -123,7 +123,11 @@ def _to_date(value: Any, path: Path, what: str) -> dt.date | None:
 
 
 def _front_matter(path: Path, lines: tuple[str, ...]) -> dict[str, Any]:
-    """The YAML front matter of a Markdown file (between ``---`` lines), or ``{}``."""
+    """The YAML front matter of a Markdown file (between ``---`` lines), or ``{}``.
+
+    >>> _front_matter(Path("n.md"), ("---", "title: A note", "date: 2024-01-02", "---", "Body"))
+    {'title': 'A note', 'date': datetime.date(2024, 1, 2)}
+    """
     if not lines or lines[0].strip() != "---":
         return {}
     for end in range(1, len(lines)):
