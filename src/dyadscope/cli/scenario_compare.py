@@ -13,19 +13,17 @@ from pathlib import Path
 import typer
 
 from dyadscope.case import find_case
-from dyadscope.cli._common import (
-    CaseOpt,
-    CountryA,
-    CountryB,
-    FormatOpt,
-    OutputFormat,
-    OutputOpt,
-    console,
-    emit_frame,
-    err_console,
-    handle_errors,
+from dyadscope.cli._common import OutputFormat, console, emit_frame, err_console, handle_errors
+from dyadscope.cli.scenario import (
+    A_ARG,
+    B_ARG,
+    CASE_OPT,
+    FORMAT_OPT,
+    ITER_OPT,
+    OUTPUT_OPT,
+    SEED_OPT,
+    scenario_app,
 )
-from dyadscope.cli.scenario import ITER_OPT, SEED_OPT, scenario_app
 from dyadscope.scenario.montecarlo import DEFAULT_MARGIN
 from dyadscope.scenario.robustness import DEFAULT_GRID, RobustnessResult, robustness
 
@@ -74,16 +72,16 @@ def _run_grid(
 @scenario_app.command("compare")
 @handle_errors
 def compare(
-    a: CountryA,
-    b: CountryB,
+    a: str = A_ARG,
+    b: str = B_ARG,
     draws: int = DRAWS_OPT,
     seed: int = SEED_OPT,
     margin: float = MARGIN_OPT,
     scenarios: list[str] | None = SCENARIOS_OPT,
     iterations: int = ITER_OPT,
-    case_path: CaseOpt = None,
-    fmt: FormatOpt = OutputFormat.table,
-    output: OutputOpt = None,
+    case_path: Path | None = CASE_OPT,
+    fmt: OutputFormat = FORMAT_OPT,
+    output: Path | None = OUTPUT_OPT,
 ) -> None:
     """Scenarios side by side: share of plausible maps per outcome, change vs baseline, robustness.
 
@@ -104,8 +102,8 @@ def compare(
 @scenario_app.command("robustness")
 @handle_errors
 def robustness_cmd(
-    a: CountryA,
-    b: CountryB,
+    a: str = A_ARG,
+    b: str = B_ARG,
     draws: int = DRAWS_OPT,
     seed: int = SEED_OPT,
     margin: float = MARGIN_OPT,
@@ -114,9 +112,9 @@ def robustness_cmd(
         False, "--detail", help="One row per setting, scenario and outcome instead."
     ),
     iterations: int = ITER_OPT,
-    case_path: CaseOpt = None,
-    fmt: FormatOpt = OutputFormat.table,
-    output: OutputOpt = None,
+    case_path: Path | None = CASE_OPT,
+    fmt: OutputFormat = FORMAT_OPT,
+    output: Path | None = OUTPUT_OPT,
 ) -> None:
     """Every scenario over the grid rule × transfer × level shift; which changes are robust.
 
@@ -134,15 +132,15 @@ def robustness_cmd(
 @scenario_app.command("replay")
 @handle_errors
 def replay_cmd(
-    a: CountryA,
-    b: CountryB,
+    a: str = A_ARG,
+    b: str = B_ARG,
     draws: int = typer.Option(4000, "--draws", "-n", min=1, help="Monte Carlo draws per state."),
     seed: int = SEED_OPT,
     margin: float = MARGIN_OPT,
     iterations: int = ITER_OPT,
-    case_path: CaseOpt = None,
-    fmt: FormatOpt = OutputFormat.table,
-    output: OutputOpt = None,
+    case_path: Path | None = CASE_OPT,
+    fmt: OutputFormat = FORMAT_OPT,
+    output: Path | None = OUTPUT_OPT,
 ) -> None:
     """Replay the case's dated states: does the map rank first what the sources describe?"""
     from dyadscope.scenario.replay import replay
