@@ -55,6 +55,12 @@ def seeds_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def documents_dir() -> Path:
+    """The 2022–2024 public documents (Kremlin and White House texts) the case also cites."""
+    return _shared_folder("documents", "the 2022-2024 public documents")
+
+
+@pytest.fixture(scope="session")
 def shared_tools() -> Path:
     """The project's shared checkers (``seed_copy_check.py``)."""
     return _shared_folder("tools", "the shared checkers")

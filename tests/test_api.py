@@ -296,10 +296,13 @@ _ALLOWED = {
     "case": _LOW | {"case", "data"},
     "indicators": _LOW | {"indicators", "case", "data"},
     "events": _LOW | {"events", "indicators", "case", "data"},
+    "evidence": _LOW | {"_sql", "evidence", "indicators", "case", "data"},
     "theory": _LOW | {"theory", "scenario", "events", "indicators", "case", "data", "api"},
     "scenario": _LOW | {"scenario", "theory", "events", "indicators", "case", "data", "api"},
-    "report": _LOW | {"report", "theory", "scenario", "events", "indicators", "case", "data"},
-    "api": _LOW | {"api", "report", "theory", "scenario", "events", "indicators", "case", "data"},
+    "report": _LOW
+    | {"report", "theory", "scenario", "events", "evidence", "indicators", "case", "data"},
+    "api": _LOW
+    | {"api", "report", "theory", "scenario", "events", "evidence", "indicators", "case", "data"},
 }
 
 

@@ -76,9 +76,9 @@ def test_the_fixture_with_its_declaration_is_valid(minimal_data: Data) -> None:
     }
 
 
-def test_shipped_case_states_every_exogenous_level(seeds_dir: Path) -> None:
+def test_shipped_case_states_every_exogenous_level(seeds_dir: Path, documents_dir: Path) -> None:
     path = Path(str(resources.files("dyadscope.case").joinpath("cases", "russia_china.yaml")))
-    case = validate_case(path, docs_dir=seeds_dir)
+    case = validate_case(path, docs_dir=[seeds_dir, documents_dir])
     targets = {link.target for link in case.links}
     exo = [f for f in case.factors if f.id not in targets and f.kind != "outcome"]
     assert len(exo) >= 22

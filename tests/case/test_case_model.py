@@ -145,7 +145,7 @@ def test_json_schema_describes_the_file() -> None:
     assert schema["additionalProperties"] is False
     assert set(schema["properties"]) == {
         "id", "title", "summary", "actors", "documents", "factors", "links", "scenarios", "claims",
-        "history",
+        "history", "sources_as_of",
     }  # fmt: skip
     factor = schema["$defs"]["Factor"]
     assert factor["properties"]["kind"]["enum"] == list(FACTOR_KINDS)

@@ -49,7 +49,9 @@ FactorKind = Literal[
 #: Factor kinds in the order a reader meets them (drivers first, outcomes near the end).
 FACTOR_KINDS: tuple[str, ...] = get_args(FactorKind)
 Stance = Literal["supports", "contests", "mentions"]
-DocumentKind = Literal["interview", "paper", "bulletin", "thesis"]
+DocumentKind = Literal[
+    "interview", "paper", "bulletin", "thesis", "article", "transcript", "statement"
+]
 
 SLUG_PATTERN = r"^[a-z][a-z0-9_]*$"
 _SLUG = re.compile(SLUG_PATTERN)
@@ -185,6 +187,9 @@ class Document(_Model):
     kind: DocumentKind
     authors: list[Text] = Field(default_factory=list)
     url: Text | None = None
+    issuer: Text | None = Field(default=None, description="who published the text officially")
+    date: datetime.date | None = Field(default=None, description="date of the document, YYYY-MM-DD")
+    licence: Text | None = Field(default=None, description="the licence the text is under")
 
 
 class Evidence(_Model):
@@ -359,6 +364,9 @@ class Case(_Model):
     )
     history: list[HistoricalState] = Field(
         default_factory=list, description="dated states for the historical replay"
+    )
+    sources_as_of: datetime.date | None = Field(
+        default=None, description="date of the latest document the case draws on"
     )
 
     _source: str | None = PrivateAttr(default=None)

@@ -10,7 +10,7 @@ an analyst fixes a file in one round instead of one error at a time.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -178,11 +178,42 @@ def _line_of(path: tuple[PathPart, ...], lines: LineMap) -> int | None:
     return None
 
 
+DocsDirs = str | Path | Sequence[str | Path]
+
+
+def _folder_problems(data: Mapping[str, Any], docs_dir: DocsDirs) -> list[Problem]:
+    """Cited-line problems against one folder of documents or several.
+
+    With several folders (the seeds and the later public documents, say), each document
+    is looked up in every folder, and "not found" is reported only for a document that
+    no folder holds.
+    """
+    folders = [docs_dir] if isinstance(docs_dir, str | Path) else list(docs_dir)
+    if not folders:
+        return []
+    per_folder = [document_problems(data, f) + level_document_problems(data, f) for f in folders]
+
+    def missing(p: Problem) -> bool:
+        return len(p.path) == 3 and p.path[0] == "documents" and p.path[2] == "file"
+
+    everywhere = set.intersection(*({p.path for p in ps if missing(p)} for ps in per_folder))
+    out: list[Problem] = []
+    reported: set[tuple[PathPart, ...]] = set()
+    for found in per_folder:
+        for p in found:
+            if missing(p):
+                if p.path not in everywhere or p.path in reported:
+                    continue
+                reported.add(p.path)
+            out.append(p)
+    return out
+
+
 def validate_data(
     data: Any,
     *,
     source: str = "<case>",
-    docs_dir: str | Path | None = None,
+    docs_dir: DocsDirs | None = None,
     lines: LineMap | None = None,
     extra: list[Problem] | None = None,
 ) -> Case:
@@ -204,8 +235,7 @@ def validate_data(
         problems += reference_problems(data)
         problems += level_problems(data)
         if docs_dir is not None:
-            problems += document_problems(data, docs_dir)
-            problems += level_document_problems(data, docs_dir)
+            problems += _folder_problems(data, docs_dir)
     if problems:
         lines = lines or {}
         located = [
@@ -218,7 +248,7 @@ def validate_data(
     return case
 
 
-def validate_text(text: str, source: str, docs_dir: str | Path | None = None) -> Case:
+def validate_text(text: str, source: str, docs_dir: DocsDirs | None = None) -> Case:
     """Validate YAML text; ``source`` names it in messages (a path or a resource name)."""
     data, lines, problems = parse_yaml(text, source)
     return validate_data(data, source=source, docs_dir=docs_dir, lines=lines, extra=problems)
@@ -234,11 +264,11 @@ def read_case_text(path: str | Path) -> str:
     return read_text_limited(path, MAX_CASE_BYTES, what="case file")
 
 
-def validate_case(path: str | Path, docs_dir: str | Path | None = None) -> Case:
+def validate_case(path: str | Path, docs_dir: DocsDirs | None = None) -> Case:
     """Load and check a case file; raise :class:`CaseValidationError` listing every problem.
 
-    With ``docs_dir``, cited documents must exist there and cited lines must fall
-    inside them.  Nothing is written, whatever the outcome.
+    With ``docs_dir`` (a folder, or a list of folders), cited documents must exist
+    there and cited lines must fall inside them.  Nothing is written, whatever the outcome.
 
     >>> case = validate_case("my_case.yaml", docs_dir="seeds/")  # doctest: +SKIP
     >>> len(case.factors)  # doctest: +SKIP

@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "theory",
     "scenario",
     "brief",
+    "evidence",
 )
 
 

@@ -40,7 +40,7 @@ from dyadscope.cli._common import (
     handle_errors,
     write_text,
 )
-from dyadscope.errors import CaseValidationError
+from dyadscope.errors import CaseValidationError, InputError
 
 case_app = typer.Typer(
     help="Check, show and export case files (factors, links, scenarios with citations).",
@@ -61,8 +61,16 @@ class GraphFormatOption(enum.StrEnum):
 @handle_errors
 def validate(
     path: Path = typer.Argument(..., help="Case file (YAML) to check."),
-    docs: Path | None = typer.Option(
-        None, "--docs", help="Folder holding the cited documents; checks cited line ranges."
+    docs: list[Path] | None = typer.Option(
+        None,
+        "--docs",
+        help="Folder holding the cited documents (repeat for several); checks cited line ranges.",
+    ),
+    check_evidence: bool = typer.Option(
+        False,
+        "--check-evidence",
+        help="With --docs: also flag citations whose lines do not bear on the factor, "
+        "whose voice is not the speaker, or whose stance disagrees (warnings).",
     ),
 ) -> None:
     """Check a case file and list every problem with its YAML path and line (exit 2).
@@ -70,8 +78,10 @@ def validate(
     A valid case may still get warnings (a document never cited, a factor no link
     touches); they are printed in yellow and do not change the exit code.
     """
+    if check_evidence and not docs:
+        raise InputError("--check-evidence needs --docs DIR (the cited documents)")
     try:
-        case = validate_case(path, docs_dir=docs)
+        case = validate_case(path, docs_dir=docs or None)
     except CaseValidationError as exc:
         err_console.print(Text(f"{exc.source}: {len(exc.problems)} problem(s)", style="bold red"))
         for problem in exc.problems:
@@ -79,7 +89,13 @@ def validate(
         raise typer.Exit(code=exc.exit_code) from None
     for warning in lint_case(case):
         err_console.print(Text(f"warning: {warning}", style="yellow"))
-    checked = f"; cited lines checked against {docs}" if docs is not None else ""
+    if check_evidence and docs:
+        from dyadscope.evidence.tags import check_citations
+
+        for flag in check_citations(case, docs):
+            err_console.print(Text(f"citation: {flag}", style="yellow"))
+    where = ", ".join(str(d) for d in docs or [])
+    checked = f"; cited lines checked against {where}" if docs else ""
     console.print(
         Text("OK ", style="bold green")
         + Text(

@@ -259,7 +259,8 @@ def china_monthly_imports(path: str | Path, origin: str = "Russian Federation") 
     point this at your own copy.
 
     >>> df = china_monthly_imports("china_imports_wind.csv")  # doctest: +SKIP
-    >>> df[df.month.str.startswith("2021") & (df.fuel == "crude")].tonnes.sum() / 1e6  # doctest: +SKIP
+    >>> crude = df[df.month.str.startswith("2021") & (df.fuel == "crude")]  # doctest: +SKIP
+    >>> crude.tonnes.sum() / 1e6  # doctest: +SKIP
     79.6...
     """
     path = Path(path)

@@ -88,7 +88,11 @@ def assemble(
     sections.append(scenarios_section(case, data))
     cards.append(_scenario_card(case, data))
 
+    from dyadscope.evidence.brief import sources_say
     from dyadscope.report.sections.sources import sources_section
+    from dyadscope.report.sections.sources_say import sources_say_section
+
+    sections.append(sources_say_section(sources_say(case, store)))
 
     sections.append(sources_section(case))
     names = {x.iso3: x.name for x in case.actors}
