@@ -29,7 +29,7 @@ $(RUNTIME_STAMP): pyproject.toml $(LOCK) | $(PY)
 # tensorflow) that the simulator we compare against never imports, so it is installed
 # without its declared dependencies; the test extra lists what it does import.
 $(TEST_STAMP): $(RUNTIME_STAMP) pyproject.toml requirements-nodeps.txt $(LOCK)
-	$(PIP) install -c $(LOCK) -e '.[test,spark,games]'
+	$(PIP) install -c $(LOCK) -e '.[test,spark,games,documents]'
 	$(PIP) install -c $(LOCK) --no-deps -r requirements-nodeps.txt
 	@touch $@
 
@@ -39,7 +39,7 @@ lock:
 	rm -rf .venv-lock
 	$(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install -q --upgrade pip
-	.venv-lock/bin/python -m pip install -q -e '.[test,spark,games]'
+	.venv-lock/bin/python -m pip install -q -e '.[test,spark,games,documents]'
 	.venv-lock/bin/python -m pip install -q --no-deps -r requirements-nodeps.txt
 	.venv-lock/bin/python scripts/lock_requirements.py -o $(LOCK)
 	rm -rf .venv-lock
