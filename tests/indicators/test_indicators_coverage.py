@@ -72,15 +72,12 @@ def test_extract_gives_na_for_importers_it_does_not_cover(
     assert _by(china, "arms_share_a_from_b")[2010] == pytest.approx(0.5)
 
 
-def test_vendored_sipri_rule(store: Store) -> None:
+def test_vendored_sipri_is_the_full_register(store: Store) -> None:
+    """Every importer's shares are defined now (the full register is vendored)."""
     ind_rus = compute(store, "IND", "RUS", 2005, 2015, only=["arms"])
-    assert ind_rus["value"].isna().all()
-    usa_chn = compute(store, "USA", "CHN", 2005, 2015, only=["arms"])
-    # China's imports are complete: none came from the US, a true 0 ...
-    assert (_by(usa_chn, "arms_share_b_from_a") == 0).all()
-    # ... while US imports are not in the extract at all
-    assert _by(usa_chn, "arms_share_a_from_b").isna().all()
-    assert "vendored extract: China only" in INDICATORS["arms_share_a_from_b"].coverage_rule
+    assert _by(ind_rus, "arms_share_a_from_b").notna().all()
+    assert not any("does not hold all" in n for n in ind_rus.attrs["notes"])
+    assert "vendored full register" in INDICATORS["arms_share_a_from_b"].coverage_rule
 
 
 def test_dyad_outside_the_cow_trade_extract_is_na_with_a_note(store: Store) -> None:
@@ -142,18 +139,21 @@ def test_germany_in_a_dyadic_table_before_1990(store: Store, shared_data: Path) 
 
 @pytest.mark.parametrize(("a", "b"), [("USA", "CHN"), ("IND", "RUS"), ("rus", "chn")])
 def test_other_pairs_work(store: Store, a: str, b: str) -> None:
-    df = compute(store, a, b, 1992, 2020)
+    df = compute(store, a, b, 1992, 2020, trade_source="cow")  # pinned: default is "auto"
     trade = _by(df, "trade_share_a")
     assert trade.loc[1992:2014].notna().all()  # both pairs include RUS or CHN
     assert trade.loc[2015:2020].isna().all()  # COW trade v4.0 ends in 2014
     assert _by(df, "unga_same_vote").loc[1992:2019].notna().all()
 
 
-def test_india_russia_event_lists_are_na_not_zero(store: Store) -> None:
-    """The vendored ATOP/MID/contiguity/IGO extracts hold only RU, CN and US pairs."""
+def test_india_russia_event_lists_cover_all_pairs(store: Store, shared_data) -> None:
+    """The vendored ATOP/MID/contiguity/IGO extracts hold every pair (peacesciencer_all):
+    India-Russia joint IGO memberships equal the source's row for (365, 750)."""
     df = compute(store, "IND", "RUS", 2000, 2010, only=["alliances", "mids", "geography", "igos"])
-    assert df["value"].isna().all()
-    assert len(df.attrs["notes"]) >= 4
+    igo = pd.read_parquet(shared_data / "peacesciencer_all" / "cow_igo_ndy.parquet")
+    want = igo.query("ccode1 == 365 and ccode2 == 750 and year == 2000")["dyadigos"].iloc[0]
+    assert _by(df, "joint_igos")[2000] == want
+    assert _by(df, "mids").loc[2000:2010].notna().all()
 
 
 def test_atop_na_outside_coverage_zero_inside(store: Store) -> None:
@@ -167,10 +167,15 @@ def test_atop_na_outside_coverage_zero_inside(store: Store) -> None:
 
 def test_period_with_a_missing_year_is_na(store: Store) -> None:
     """COW trade ends in 2014: the 2010 period is complete, the 2015 period is not."""
-    df = compute(store, "RUS", "CHN", 2010, 2019, only=["trade_total", "arms"], periods=5)
+    df = compute(
+        store, "RUS", "CHN", 2010, 2019, only=["trade_total", "arms"], periods=5, trade_source="cow"
+    )
     total = _by(df, "trade_total")
     assert list(total.index) == [2010, 2015]
-    annual = _by(compute(store, "RUS", "CHN", 2010, 2014, only=["trade_total"]), "trade_total")
+    annual = _by(
+        compute(store, "RUS", "CHN", 2010, 2014, only=["trade_total"], trade_source="cow"),
+        "trade_total",
+    )
     assert total[2010] == pytest.approx(annual.sum())
     assert pd.isna(total[2015])
     assert _by(df, "arms_share_b_from_a").notna().all()  # SIPRI runs to 2023
@@ -197,7 +202,7 @@ def test_missing_table_gives_na_and_a_note(make_store: Callable[..., Store]) -> 
 
 def test_coverage(store: Store) -> None:
     assert coverage(store, "cinc_a", "RUS", "CHN") == (1816, 2022)
-    assert coverage(store, "trade_total", "RUS", "CHN")[1] == 2014  # type: ignore[index]
+    assert coverage(store, "trade_total", "RUS", "CHN", trade_source="cow")[1] == 2014  # type: ignore[index]
     assert coverage(store, "unga_same_vote", "RUS", "CHN")[0] == 1971  # type: ignore[index]
     assert coverage(store, "trade_total", "USA", "IND") is None
     with pytest.raises(InputError, match="unknown indicator"):

@@ -32,3 +32,15 @@ def test_citations_follow_the_indicators(store: Store) -> None:
     cited = " ".join(citations(wide))
     assert "Voeten" in cited and "SIPRI" in cited and "Singer" not in cited
     assert citations([]) == []
+
+
+def test_every_indicator_is_in_the_names_table() -> None:
+    """docs/indicators.md has one table row per registered indicator, and no stale id."""
+    import re
+    from pathlib import Path
+
+    from dyadscope.indicators import INDICATORS
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "indicators.md").read_text()
+    documented = re.findall(r"^\| `([a-z0-9_]+)` \|", text, flags=re.MULTILINE)
+    assert sorted(documented) == sorted(INDICATORS)

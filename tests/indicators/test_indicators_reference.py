@@ -7,6 +7,7 @@ so a wrong adapter, a wrong indicator or a wrong reference would all show up.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -48,7 +49,8 @@ def test_cow_trade_share_2013(store: Store, shared_data: Path) -> None:
     rus_total = float(rus.imports.iloc[0] + rus.exports.iloc[0])
     chn_total = float(chn.imports.iloc[0] + chn.exports.iloc[0])
 
-    df = compute(store, "RUS", "CHN", 2013, 2013, only=["trade"])
+    # trade_source pinned: the default became "auto" (DOTS from 1992 for RU-CN)
+    df = compute(store, "RUS", "CHN", 2013, 2013, only=["trade"], trade_source="cow")
     assert value(df, "trade_share_a", 2013) == pytest.approx(0.112, abs=SHARE_TOL)
     assert value(df, "trade_share_a", 2013) == pytest.approx(total / rus_total, rel=1e-12)
     assert value(df, "trade_share_b", 2013) == pytest.approx(0.0182, abs=SHARE_TOL)
@@ -87,23 +89,47 @@ def test_unga_same_vote(store: Store, shared_data: Path, year: int, published: f
     assert value(df, "unga_same_vote", year) == pytest.approx(expected, rel=1e-12)
 
 
+_REGISTER = "sipri/sipri_trade_register_all_1995_2024_generated_2026-02-12.csv"
+
+
+def _register(shared_data: Path) -> pd.DataFrame:
+    lines = (shared_data / _REGISTER).read_text(encoding="utf-8").splitlines()[11:]
+    text = "\n".join(line.removesuffix(";") for line in lines)
+    return pd.read_csv(io.StringIO(text))
+
+
 def test_russia_share_of_china_arms_imports_2010_2014(store: Store, shared_data: Path) -> None:
-    sipri = pd.read_csv(
-        shared_data / "sipri/sipri_trade_register_2000_2023_recipientCHINA_or_supplierRUSSIA.csv"
-    )
+    """MANIFEST section 13: 2000-04 0.8936, 2010-14 0.5498; China's share of Russia's
+    exports 2010-14 0.0871 (3,171.75 / 36,432.01)."""
+    sipri = _register(shared_data)
     window = sipri[(sipri["Recipient"] == "China") & sipri["Delivery year"].between(2010, 2014)]
     from_russia = window.loc[window["Supplier"] == "Russia", "TIV delivery values"].sum()
     expected = from_russia / window["TIV delivery values"].sum()
 
-    df = compute(store, "RUS", "CHN", 2010, 2014, only=["arms"], periods=5)
-    assert list(df["year"].unique()) == [2010]
-    assert value(df, "arms_share_b_from_a", 2010) == pytest.approx(0.553, abs=SHARE_TOL)
+    df = compute(store, "RUS", "CHN", 2000, 2014, only=["arms"], periods=5)
+    assert list(df["year"].unique()) == [2000, 2005, 2010]
+    assert value(df, "arms_share_b_from_a", 2000) == pytest.approx(0.8936, abs=5e-5)
+    assert value(df, "arms_share_b_from_a", 2010) == pytest.approx(0.5498, abs=5e-5)
     assert value(df, "arms_share_b_from_a", 2010) == pytest.approx(expected, rel=1e-12)
-    # Russia's own imports are not fully in the extract: NA, not a number
-    assert pd.isna(value(df, "arms_share_a_from_b", 2010))
+    assert value(df, "arms_export_share_a_to_b", 2010) == pytest.approx(
+        3171.75 / 36432.01, rel=1e-9
+    )
+    # the full register holds Russia's imports: none came from China in 2010-14, a true 0
+    assert value(df, "arms_share_a_from_b", 2010) == 0
     # the same figure seen from China's side
     swapped = compute(store, "CHN", "RUS", 2010, 2014, only=["arms"], periods=5)
     assert value(swapped, "arms_share_a_from_b", 2010) == pytest.approx(expected, rel=1e-12)
+
+
+def test_arms_latest_alignment_and_partial_period(store: Store) -> None:
+    """align="latest" ends windows at the last delivery year (2024: 2020-24, 2015-19);
+    a range past it keeps the calendar period with a note naming its years."""
+    df = compute(store, "IND", "RUS", 2013, 2030, only=["arms"], periods=5, align="latest")
+    assert sorted(df["year"].unique()) == [2015, 2020]
+    india = compute(store, "IND", "RUS", 2020, 2023, only=["arms"], periods=5)
+    assert list(india["year"].unique()) == [2020]
+    assert any("covers 2020-2023 only (4 of 5 years" in n for n in india.attrs["notes"])
+    assert 0 < value(india, "arms_share_a_from_b", 2020) < 1
 
 
 def test_atop_years_with_any_obligation(store: Store) -> None:

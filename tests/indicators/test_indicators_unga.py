@@ -87,8 +87,13 @@ def test_matrix_has_each_pair_once(store: Store) -> None:
     assert m["same_vote"].between(0, 1).all() and (m["n"] > 0).all()
 
 
-def test_a_year_cut_off_in_january_is_missing(store: Store) -> None:
-    """The vendored roll calls stop on 2020-01-14: 2020 must be NA, not a share of a few votes."""
+def test_a_year_cut_off_in_january_is_missing() -> None:
+    """Voeten's roll calls stop on 2020-01-14: without the UN Digital Library votes,
+    2020 must be NA, not a share of a few votes."""
+    from dyadscope.data.store import vendored_store
+
+    store = vendored_store()
+    store.con.execute("DROP TABLE undl_votes")
     row = store.con.execute("SELECT max(date) FROM unga_rollcalls").fetchone()
     assert row is not None
     last = row[0]
@@ -98,3 +103,13 @@ def test_a_year_cut_off_in_january_is_missing(store: Store) -> None:
     assert 0 < values[2019] <= 1
     assert pd.isna(values[2020])
     assert any("2020" in note for note in tidy.attrs["notes"])
+
+
+def test_a_year_cut_off_in_august_is_missing(store: Store) -> None:
+    """With the UN Digital Library votes (GA to 2025-08), 2020-2024 have values and the
+    partial 2025 is NA with a note."""
+    tidy = compute(store, "RUS", "CHN", 2020, 2025, only=["unga_same_vote"])
+    values = tidy.set_index("year")["value"]
+    assert values.loc[2020:2024].between(0, 1).all()
+    assert pd.isna(values[2025])
+    assert any("2025 is NA" in note for note in tidy.attrs["notes"])

@@ -34,6 +34,7 @@ from dyadscope.data.store import open_store
 class TradeSourceChoice(enum.StrEnum):
     """Where trade figures come from."""
 
+    auto = "auto"
     cow = "cow"
     dots = "dots"
 
@@ -52,7 +53,11 @@ _PERIODS = typer.Option(
     "(shares from the summed flows; a period with a missing year is NA). Other families "
     "stay annual.",
 )
-_TRADE = typer.Option(TradeSourceChoice.cow, "--trade-source", help="Trade data: cow or dots.")
+_TRADE = typer.Option(
+    TradeSourceChoice.auto,
+    "--trade-source",
+    help="Trade data: auto (DOTS where it covers the dyad, COW before), cow or dots.",
+)
 
 
 def _only(text: str | None) -> list[str] | None:

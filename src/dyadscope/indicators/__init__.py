@@ -28,8 +28,18 @@ import pandas as pd
 
 from dyadscope._callable import make_callable
 from dyadscope.errors import DyadscopeError, InputError
-from dyadscope.indicators import alliances, arms, capability, trade, unga
+from dyadscope.indicators import (
+    alliances,
+    arms,
+    capability,
+    economy,
+    energy,
+    rivalry,
+    trade,
+    unga,
+)
 from dyadscope.indicators._base import (
+    Align,
     DyadQuery,
     Family,
     FamilyResult,
@@ -60,7 +70,7 @@ __all__ = [
 #: Every family, in display order, by name.
 FAMILIES: dict[str, Family] = {
     fam.name: fam
-    for module in (capability, trade, unga, arms, alliances)
+    for module in (capability, economy, trade, energy, unga, arms, alliances, rivalry)
     for fam in module.FAMILIES
 }
 
@@ -149,6 +159,42 @@ def _period_span(start: int, end: int, periods: int) -> tuple[int, int]:
     return first, last
 
 
+def _latest_span(start: int, end: int, periods: int, latest: int | None) -> tuple[int, int]:
+    """Whole ``periods``-year windows ending at ``min(end, latest)``, back to ``start``.
+
+    >>> _latest_span(2000, 2024, 5, 2024)
+    (2000, 2024)
+    >>> _latest_span(2000, 2030, 5, 2024)  # SIPRI's convention: 2020-24 is the last window
+    (2000, 2024)
+    """
+    last = min(end, latest) if latest is not None else end
+    n = (last - start + 1) // periods
+    if n < 1:
+        raise InputError(
+            f"periods={periods}: no whole {periods}-year window ending in {last} starts "
+            f"at or after {start}; widen the range"
+        )
+    return last - n * periods + 1, last
+
+
+def _flow_query(
+    fam: Family, base: DyadQuery, start: int, end: int, periods: int, align: Align
+) -> DyadQuery:
+    """The query of a flow family with ``periods``: aligned years, period and offset."""
+    if align == "latest":
+        has = fam.latest_year is not None and not base.missing(fam.tables)
+        latest = fam.latest_year(base) if has and fam.latest_year else None
+        first, last = _latest_span(start, end, periods, latest)
+    elif fam.partial_periods:
+        # the latest, partial period is shown with the years it covers
+        first, last = -(-start // periods) * periods, end
+        if first > end:
+            first, last = _period_span(start, end, periods)  # raises: no period starts
+    else:
+        first, last = _period_span(start, end, periods)
+    return replace(base, start=first, end=last, period=periods, offset=first % periods)
+
+
 def _check_args(start: int, end: int, periods: int | None, trade_source: str) -> None:
     for name, year in (("start", start), ("end", end)):
         if not 1 <= year <= 9999:
@@ -157,8 +203,8 @@ def _check_args(start: int, end: int, periods: int | None, trade_source: str) ->
         raise InputError(f"start {start} is after end {end}")
     if periods is not None and periods < 1:
         raise InputError(f"periods must be a positive number of years, got {periods}")
-    if trade_source not in ("cow", "dots"):
-        raise InputError(f"trade_source must be 'cow' or 'dots', got {trade_source!r}")
+    if trade_source not in ("auto", "cow", "dots"):
+        raise InputError(f"trade_source must be 'auto', 'cow' or 'dots', got {trade_source!r}")
 
 
 def _run_family(fam: Family, q: DyadQuery) -> FamilyResult:
@@ -181,7 +227,8 @@ def compute(
     *,
     only: Sequence[str] | None = None,
     periods: int | None = None,
-    trade_source: TradeSource = "cow",
+    trade_source: TradeSource = "auto",
+    align: Align = "start",
 ) -> pd.DataFrame:
     """Indicators for the dyad (A, B) as a tidy frame, one row per (year, indicator).
 
@@ -190,7 +237,10 @@ def compute(
     ``periods=N`` sums the flow families (trade, arms) over whole N-year periods
     starting at years divisible by N (``year`` = first year of the period) and
     computes their shares from the summed flows; a period with any year lacking data
-    is NA. Other families stay annual. ``trade_source`` picks COW or IMF DOTS.
+    is NA (arms: the latest partial period is kept, with a note naming its years).
+    ``align="latest"`` ends the periods at the data's latest year instead (SIPRI's
+    2020-24 convention). Other families stay annual. ``trade_source`` picks COW, IMF
+    DOTS, or ``"auto"``: DOTS where it covers the dyad, COW before (see ``trade``).
 
     Columns: ``a, b, year, indicator, value, source`` (``source`` = dataset and
     version). ``attrs["notes"]`` explains NAs caused by what the store holds.
@@ -226,11 +276,12 @@ def compute(
         predecessor_b=pred_b,
     )
     frames: list[pd.DataFrame] = []
+    offsets: dict[str, int] = {}
     for fam in fams:
         q = base
         if fam.flow and periods and periods > 1:
-            first, last = _period_span(start, end, periods)
-            q = replace(base, start=first, end=last, period=periods)
+            q = _flow_query(fam, base, start, end, periods, align)
+            offsets[fam.name] = q.offset
         result = _run_family(fam, q)
         notes.extend(result.notes)
         ids = [i for i in fam.ids if i in keep]
@@ -249,6 +300,7 @@ def compute(
     out["value"] = out["value"].astype("float64")
     out.attrs["unit"] = "dyad-year" if not periods or periods == 1 else f"dyad-{periods}-year"
     out.attrs["notes"] = list(dict.fromkeys(notes))
+    out.attrs["period_offsets"] = offsets
     return out
 
 
@@ -262,7 +314,8 @@ def dyad_years(
     *,
     only: Sequence[str] | None = None,
     periods: int | None = None,
-    trade_source: TradeSource = "cow",
+    trade_source: TradeSource = "auto",
+    align: Align = "start",
 ) -> pd.DataFrame:
     """A peacesciencer-style dyad-year frame: one row per year, one column per indicator.
 
@@ -273,12 +326,22 @@ def dyad_years(
 
     >>> from dyadscope.data.store import vendored_store
     >>> dy = dyad_years(vendored_store(), "RUS", "CHN", 2000, 2014, directed=True)
-    >>> dy.shape  # 15 years x 2 directions; a, b, year + 22 indicators
-    (30, 25)
+    >>> dy.shape  # 15 years x 2 directions; a, b, year + 62 indicators
+    (30, 65)
     """
     pairs = [(a, b), (b, a)] if directed else [(a, b)]
     tidy = [
-        compute(store, x, y, start, end, only=only, periods=periods, trade_source=trade_source)
+        compute(
+            store,
+            x,
+            y,
+            start,
+            end,
+            only=only,
+            periods=periods,
+            trade_source=trade_source,
+            align=align,
+        )
         for x, y in pairs
     ]
     long = pd.concat(tidy, ignore_index=True)
@@ -286,6 +349,7 @@ def dyad_years(
     wide.attrs["unit"] = "directed dyad-year" if directed else "dyad-year"
     wide.attrs["sources"] = dict(zip(long["indicator"], long["source"], strict=False))
     wide.attrs["notes"] = list(dict.fromkeys(n for t in tidy for n in t.attrs["notes"]))
+    wide.attrs["period_offsets"] = tidy[0].attrs.get("period_offsets", {})
     return wide
 
 
@@ -304,7 +368,9 @@ def to_wide(tidy: pd.DataFrame) -> pd.DataFrame:
     cols = [i for i in INDICATORS if i in wide.columns]
     wide = wide.reindex(columns=cols).reset_index()
     wide.columns.name = None
-    return wide.sort_values(["year", "a"], kind="stable").reset_index(drop=True)
+    out = wide.sort_values(["year", "a"], kind="stable").reset_index(drop=True)
+    out.attrs["period_offsets"] = dict(tidy.attrs.get("period_offsets", {}))
+    return out
 
 
 def family_frames(wide: pd.DataFrame, periods: int | None = None) -> dict[str, pd.DataFrame]:
@@ -327,13 +393,14 @@ def family_frames(wide: pd.DataFrame, periods: int | None = None) -> dict[str, p
             continue
         part = wide[keys + cols]
         if fam.flow and periods and periods > 1:
-            part = part[part["year"] % periods == 0]
+            offset = wide.attrs.get("period_offsets", {}).get(fam.name, 0)
+            part = part[(part["year"] - offset) % periods == 0]
         out[fam.name] = part.reset_index(drop=True)
     return out
 
 
 def coverage(
-    store: Store, indicator: str, a: str, b: str, *, trade_source: TradeSource = "cow"
+    store: Store, indicator: str, a: str, b: str, *, trade_source: TradeSource = "auto"
 ) -> tuple[int, int] | None:
     """First and last year in which ``indicator`` has a value for (A, B), or None.
 
@@ -342,7 +409,7 @@ def coverage(
 
     >>> from dyadscope.data.store import vendored_store
     >>> coverage(vendored_store(), "unga_same_vote", "RUS", "CHN")  # PRC seated in 1971
-    (1971, 2019)
+    (1971, 2024)
     """
     if indicator not in INDICATORS:
         raise InputError(f"unknown indicator {indicator!r}; known: {', '.join(INDICATORS)}")

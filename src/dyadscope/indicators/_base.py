@@ -28,7 +28,10 @@ if TYPE_CHECKING:
 #: ``reciprocal``: becomes 1/x; ``negate``: becomes -x.
 Swap = Literal["same", "mirror", "reciprocal", "negate"]
 
-TradeSource = Literal["cow", "dots"]
+TradeSource = Literal["auto", "cow", "dots"]
+#: How multi-year periods are aligned: on the start year (years divisible by N) or
+#: backwards from the data's latest year (SIPRI's 2020-24, 2015-19 …).
+Align = Literal["start", "latest"]
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,9 @@ class DyadQuery:
     start: int
     end: int
     period: int = 1
-    trade_source: TradeSource = "cow"
+    #: Periods start at years ``y`` with ``(y - offset) % period == 0``.
+    offset: int = 0
+    trade_source: TradeSource = "auto"
     tables: frozenset[str] = frozenset()
     versions: Mapping[str, str] = field(default_factory=dict)
     #: Each side's earlier COW code and its years (see ``countries.cow_predecessor``).
@@ -133,6 +138,7 @@ class DyadQuery:
             "start": self.start,
             "end": self.end,
             "period": self.period,
+            "offset": self.offset,
         }
         for side, pred in (("ca", self.predecessor_a), ("cb", self.predecessor_b)):
             code, first, last = pred or (-1, 1, 0)  # an empty year range: never used
@@ -164,6 +170,11 @@ class Family:
     tables: tuple[str, ...]
     flow: bool = False
     needs_ccode: bool = True
+    #: The latest year the family's data reach in the store (for ``align="latest"``).
+    latest_year: Callable[[DyadQuery], int | None] | None = None
+    #: Whether a period the data cover only in part is shown (with a note) rather
+    #: than dropped; families that allow it say which years such a period covers.
+    partial_periods: bool = False
 
     @property
     def ids(self) -> tuple[str, ...]:

@@ -31,6 +31,7 @@ from dyadscope.indicators._base import (
     dyad_in_table_sql,
     fetch,
 )
+from dyadscope.indicators.rivalry import CAPDIST_INDICATOR, capdist
 
 _DYAD = f"((ccode1 = {CA} AND ccode2 = {CB}) OR (ccode1 = {CB} AND ccode2 = {CA}))"
 _YEARS = "WITH years AS (SELECT range::INTEGER AS year FROM range($start, $end + 1))"
@@ -166,6 +167,7 @@ CONTIGUITY_INDICATORS = (
         ("mindist",),
         coverage_rule="years where the distance panel has the dyad (1886-2019); NA otherwise",
     ),
+    CAPDIST_INDICATOR,
 )
 
 MIDS_INDICATORS = (
@@ -227,9 +229,46 @@ def _run_panel(
     return frame, _uncovered_note(q, family, table, bool(has_dyad))
 
 
+#: Tables whose last year marks "the present" of the store's annual data: contiguity is
+#: carried forward to it (borders rarely move; the vendored data reach 2024).
+_PRESENT_TABLES = ("sipri_transfers", "gdp", "milex", "baci_energy")
+
+
+def _carry_contiguity(q: DyadQuery, frame: pd.DataFrame) -> list[str]:
+    """Carry the last coded contiguity forward past the table's end, with a note."""
+    present = [t for t in _PRESENT_TABLES if t in q.tables]
+    if not present or frame["contiguity"].isna().all():
+        return []
+    union = " UNION ALL ".join(f"SELECT max(year) AS y FROM {t}" for t in present)
+    last_data = fetch(q.store, f"SELECT max(y) FROM ({union})", {}).iloc[0, 0]
+    hi = fetch(q.store, "SELECT max(year(end_date)) FROM contiguity", {}).iloc[0, 0]
+    if pd.isna(last_data) or pd.isna(hi) or q.end <= hi:
+        return []
+    known = frame.loc[frame["year"] <= hi, "contiguity"].dropna()
+    if known.empty:
+        value = fetch(
+            q.store,
+            _event_sql(_CONTIGUITY, ("contiguity",)),
+            {**q.params, "start": int(hi), "end": int(hi)},
+        ).iloc[0, 1]
+    else:
+        value = known.iloc[-1]
+    if pd.isna(value):
+        return []
+    later = (frame["year"] > hi) & (frame["year"] <= last_data)
+    if not later.any():
+        return []
+    frame.loc[later, "contiguity"] = value
+    return [
+        f"geography: COW contiguity ends in {int(hi)}; its {int(hi)} value ({int(value)}) is "
+        f"carried forward to {int(frame.loc[later, 'year'].max())} (borders assumed unchanged)"
+    ]
+
+
 def run_contiguity(q: DyadQuery) -> FamilyResult:
-    """COW contiguity type and, where the store has it, minimum distance."""
+    """COW contiguity type, minimum and capital distance where the store has them."""
     result = _run_event(q, _CONTIGUITY, CONTIGUITY_INDICATORS[:1])
+    result.notes.extend(_carry_contiguity(q, result.frame))
     if "mindist" in q.tables:
         dist, notes = _run_panel(q, "geography", "mindist", "mindist", "mindist")
         result.notes.extend(notes)
@@ -238,6 +277,10 @@ def run_contiguity(q: DyadQuery) -> FamilyResult:
         result.notes.append("geography: the store has no mindist table; mindist is NA")
     result.frame = result.frame.merge(dist, on="year", how="left")
     result.sources["mindist"] = q.source("mindist", "Minimum distance", DISTANCE_SOURCE)
+    cap = capdist(q)
+    result.frame = result.frame.merge(cap.frame, on="year", how="left")
+    result.sources.update(cap.sources)
+    result.notes.extend(cap.notes)
     return result
 
 

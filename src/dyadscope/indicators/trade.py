@@ -4,7 +4,12 @@ Why shares and asymmetry rather than volume alone: interdependence theory reads
 the *relative* weight of a partner in each side's trade; a dyad in which B matters
 much more to A than A to B (``trade_asymmetry`` > 1) gives B leverage.
 
-Two sources, chosen with ``trade_source``:
+Sources, chosen with ``trade_source``:
+
+* ``auto`` (the default) — IMF DOTS in the years it reports the dyad's flows (from
+  its first such year on), COW before; the note names the switch year. Each year's
+  numerator and denominator come from that year's one source, never a mix: where
+  DOTS lacks a side's trade with the world, that year's share is NA with a note.
 
 * ``cow`` — COW Dyadic and National Trade v4.0, US$ million. ``flow1`` is
   ``ccode1``'s imports from ``ccode2``; A's exports to B are B's imports from A.
@@ -133,7 +138,7 @@ annual AS (
 
 _TAIL = f"""
 buckets AS (
-  SELECT year // $period * $period AS year,
+  SELECT (year - $offset) // $period * $period + $offset AS year,
          {bucket_sum("imp_a", "imp_a")}, {bucket_sum("imp_b", "imp_b")},
          {bucket_sum("tot_a", "tot_a")}, {bucket_sum("tot_b", "tot_b")}
   FROM annual GROUP BY 1
@@ -156,8 +161,76 @@ def _sql(annual: str) -> str:
     return f"{head}{annual},{_TAIL}"
 
 
+def _dots_first_year(q: DyadQuery) -> int | None:
+    """First year DOTS reports both of the dyad's flows (directly or as a mirror)."""
+    if "dots" not in q.tables:
+        return None
+    sql = f"""WITH years AS (SELECT range::INTEGER AS year FROM range(1800, 2101)),
+    {_DOTS_ANNUAL.strip()}
+    SELECT min(year) FROM annual WHERE imp_a IS NOT NULL AND imp_b IS NOT NULL"""
+    value = fetch(q.store, sql, q.params).iloc[0, 0]
+    return None if pd.isna(value) else int(value)
+
+
+def _auto_sql() -> str:
+    cow = _COW_ANNUAL.replace("annual AS", "annual_cow AS")
+    dots = _DOTS_ANNUAL.replace("annual AS", "annual_dots AS")
+    pick = ",\n".join(
+        f"CASE WHEN y.year >= $switch THEN dd.{c} ELSE cc.{c} END AS {c}"
+        for c in ("imp_a", "imp_b", "tot_a", "tot_b")
+    )
+    annual = f"""
+annual AS (
+  SELECT y.year, {pick}
+  FROM years y LEFT JOIN annual_cow cc USING (year) LEFT JOIN annual_dots dd USING (year)
+)
+"""
+    return _sql(f"{cow},{dots},{annual}")
+
+
+def _run_auto(q: DyadQuery) -> FamilyResult:
+    """COW before DOTS's first year for the dyad, DOTS from then on (one source a year)."""
+    switch = _dots_first_year(q)
+    if switch is None:
+        result = run(_replace_source(q, "cow"))
+        result.notes.append(
+            f"trade: DOTS does not report {q.a}-{q.b} (or the store has no dots table); "
+            "every year is from COW"
+        )
+        return result
+    if q.missing(_TABLES):
+        result = run(_replace_source(q, "dots"))
+        result.notes.append("trade: the store has no COW trade tables; every year is from DOTS")
+        return result
+    cow = q.source("cow_trade_dyadic", "COW Trade", COW_SOURCE)
+    dots = q.source("dots", "IMF DOTS", DOTS_SOURCE)
+    label = f"{cow} to {switch - 1}; {dots} from {switch}"
+    frame = fetch(q.store, _auto_sql(), {**q.params, "switch": switch})
+    notes = [
+        f"trade: trade_source='auto' uses {cow} up to {switch - 1} and {dots} from {switch} "
+        f"(the first year DOTS reports {q.a}-{q.b}); numerator and denominator of each "
+        "year's share come from that year's source"
+    ]
+    if q.end >= switch and not _dots_has_world(q):
+        notes.append(
+            f"trade: from {switch} the DOTS table has no trade-with-world rows (partner "
+            f"WLD) for {q.a} or {q.b}, so trade_share_a, trade_share_b and trade_asymmetry "
+            "are NA there (a DOTS flow over a COW total would mix sources)"
+        )
+    notes += _drop_impossible_shares(frame, q, label)
+    return FamilyResult(frame, {ind.id: label for ind in INDICATORS}, notes)
+
+
+def _replace_source(q: DyadQuery, source: str) -> DyadQuery:
+    from dataclasses import replace
+
+    return replace(q, trade_source=source)  # type: ignore[arg-type]
+
+
 def run(q: DyadQuery) -> FamilyResult:
     """Trade indicators for the dyad from the source named in ``q.trade_source``."""
+    if q.trade_source == "auto":
+        return _run_auto(q)
     dots = q.trade_source == "dots"
     needed = ("dots",) if dots else _TABLES
     source = (

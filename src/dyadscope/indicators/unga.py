@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 VOTES_NAME = "UNGA roll calls (Voeten)"
 VOTES_SOURCE = f"{VOTES_NAME}, unvotes"
 IDEAL_SOURCE = "BSV ideal points"
+UNDL_SOURCE = "UN Digital Library recorded votes"
 #: The ideal-point release used when the store holds several (they do not mix).
 PREFERRED_RELEASE = "Jun2024"
 _VOTE_TABLES = ("unga_votes", "unga_rollcalls")
@@ -79,13 +80,28 @@ INDICATORS = (
 # indicator value.
 _VOTES = """
 v AS (
-  SELECT r.year, v.rcid, v.iso3,
-         CASE v.vote WHEN 'yes' THEN 1 WHEN 'no' THEN 2 WHEN 'abstain' THEN 3 END::TINYINT AS c,
-         (v.vote = 'yes')::TINYINT AS vy, (v.vote = 'no')::TINYINT AS vn,
-         (v.vote = 'abstain')::TINYINT AS va
-  FROM unga_votes v JOIN unga_rollcalls r USING (rcid)
+  SELECT s.year, s.rcid, s.iso3,
+         CASE s.vote WHEN 'yes' THEN 1 WHEN 'no' THEN 2 WHEN 'abstain' THEN 3 END::TINYINT AS c,
+         (s.vote = 'yes')::TINYINT AS vy, (s.vote = 'no')::TINYINT AS vn,
+         (s.vote = 'abstain')::TINYINT AS va
+  FROM ({source}) s
   WHERE {where}
 )"""
+_UNVOTES_SRC = (
+    "SELECT r.year, v.rcid, v.iso3, v.vote FROM unga_votes v JOIN unga_rollcalls r USING (rcid)"
+)
+# UN Digital Library General Assembly votes after the last year unvotes covers in full;
+# ids are offset so they never meet a Voeten rcid.
+_UNDL_SRC = (
+    f"{_UNVOTES_SRC} WHERE r.year <= $uv_last UNION ALL "
+    "SELECT year, 1000000 + id AS rcid, iso3, vote FROM undl_votes "
+    "WHERE council = 'GA' AND year > $uv_last"
+)
+
+
+def _votes(where: str, undl: bool) -> str:
+    return _VOTES.format(source=_UNDL_SRC if undl else _UNVOTES_SRC, where=where)
+
 
 # Aggregates over joined vote pairs x (state A) and y (state B) of one roll call.
 _AGREEMENT = """
@@ -106,9 +122,11 @@ SELECT CASE WHEN month(max(date)) = 12 THEN year(max(date)) ELSE year(max(date))
 FROM unga_rollcalls
 """
 
-_DYAD_SQL = f"""
+
+def _dyad_sql(undl: bool) -> str:
+    return f"""
 WITH years AS (SELECT range::INTEGER AS year FROM range($start, $end + 1)),
-{_VOTES.format(where="v.iso3 IN ($a, $b) AND r.year BETWEEN $start AND $last")},
+{_votes("s.iso3 IN ($a, $b) AND s.year BETWEEN $start AND $last", undl)},
 agg AS (
   SELECT x.year, {_AGREEMENT}
   FROM v x JOIN v y ON x.rcid = y.rcid AND x.iso3 = $a AND y.iso3 = $b
@@ -118,10 +136,12 @@ SELECT y.year, agg.same_vote AS unga_same_vote, {_KAPPA} AS unga_kappa
 FROM years y LEFT JOIN agg USING (year) ORDER BY y.year
 """
 
+
 # All pairs: states get a small integer id so that the self-join compares integers;
 # each unordered pair is kept once (id_a < id_b, i.e. iso3_a < iso3_b).
-_MATRIX_SQL = f"""
-WITH {_VOTES.format(where="list_contains($years, r.year)").lstrip()},
+def _matrix_sql(undl: bool) -> str:
+    return f"""
+WITH {_votes("list_contains($years, s.year)", undl).lstrip()},
 ids AS (SELECT iso3, row_number() OVER (ORDER BY iso3)::SMALLINT AS sid
         FROM (SELECT DISTINCT iso3 FROM v)),
 w AS (SELECT v.*, ids.sid FROM v JOIN ids USING (iso3)),
@@ -136,6 +156,19 @@ FROM agg JOIN ids ia ON ia.sid = agg.sid_a JOIN ids ib ON ib.sid = agg.sid_b
 ORDER BY agg.year, iso3_a, iso3_b
 """
 
+
+def _undl_last(store: Store) -> tuple[int, Any] | None:
+    """Last complete year and last date of the UN Digital Library GA votes, if loaded."""
+    if missing_tables(store, ["undl_votes"]):
+        return None
+    row = store.con.execute(
+        _LAST_COMPLETE_YEAR.replace("FROM unga_rollcalls", "FROM undl_votes WHERE council = 'GA'")
+    ).fetchone()
+    if row is None or row[0] is None:
+        return None
+    return int(row[0]), row[1]
+
+
 _IDEAL_SQL = """
 WITH years AS (SELECT range::INTEGER AS year FROM range($start, $end + 1)),
 ia AS (SELECT year, ideal_point FROM ideal_points WHERE iso3 = $a AND release = $release),
@@ -148,12 +181,14 @@ FROM years y LEFT JOIN ia USING (year) LEFT JOIN ib USING (year) ORDER BY y.year
 def last_complete_year(store: Store) -> int | None:
     """The last calendar year the store's roll calls cover in full (None without votes).
 
-    The vendored votes stop on 2020-01-14, so this is 2019: a share computed from
-    the few January votes of 2020 would look like data but mean little.
+    A year counts only if its votes reach December: a share computed from a few
+    January votes would look like data but mean little. The vendored Voeten roll
+    calls stop on 2020-01-14 (complete to 2019); with the UN Digital Library votes
+    (GA to 2025-08) the last complete year is 2024.
 
     >>> from dyadscope.data.store import vendored_store
     >>> last_complete_year(vendored_store())
-    2019
+    2024
     """
     if missing_tables(store, ["unga_rollcalls"]):
         return None
@@ -161,7 +196,8 @@ def last_complete_year(store: Store) -> int | None:
     if row is None or row[0] is None:
         return None
     last, _ = _last_complete_year(store, int(row[0]))
-    return last
+    undl = _undl_last(store)
+    return max(last, undl[0]) if undl else last
 
 
 def _last_complete_year(store: Store, default: int) -> tuple[int, Any]:
@@ -194,13 +230,25 @@ def run(q: DyadQuery) -> FamilyResult:
         votes = years.assign(unga_same_vote=float("nan"), unga_kappa=float("nan"))
         notes.append("unga: the store has no UNGA roll-call tables; vote indicators are NA")
     else:
-        last, last_date = _last_complete_year(q.store, q.end)
+        uv_last, last_date = _last_complete_year(q.store, q.end)
+        last, undl = uv_last, _undl_last(q.store)
+        if undl is not None and undl[0] > uv_last:
+            last, last_date = undl
+            sources = {
+                k: f"{votes_source} to {uv_last}; {UNDL_SOURCE} from {uv_last + 1}" for k in sources
+            }
+            notes.append(
+                f"unga: votes to {uv_last} are Voeten's roll calls (unvotes); from "
+                f"{uv_last + 1} the UN Digital Library's recorded GA votes (resolutions "
+                "only, see docs/indicators.md)"
+            )
         if last < q.end and last_date is not None and last_date.year > last:
             notes.append(
                 f"unga: {last_date.year} is NA: the roll calls stop at {last_date}, "
                 "before the Assembly's main votes of that year"
             )
-        votes = fetch(q.store, _DYAD_SQL, {**q.params, "last": min(last, q.end)})
+        params = {**q.params, "last": min(last, q.end), "uv_last": uv_last}
+        votes = fetch(q.store, _dyad_sql(undl is not None), params)
     release = _release(q.store) if "ideal_points" in q.tables else None
     if release is None:
         ideal = years.assign(ideal_point_distance=float("nan"))
@@ -241,7 +289,11 @@ def unga_agreement_matrix(store: Store, year: int | Iterable[int]) -> pd.DataFra
             f"UNGA {', '.join(map(str, asked))}: the roll calls in the store cover years only "
             f"to {last} in full; a later year would rest on a handful of votes"
         )
-    frame = store.con.execute(_MATRIX_SQL, {"years": years}).df()
+    undl = _undl_last(store)
+    params: dict[str, Any] = {"years": years}
+    if undl is not None:
+        params["uv_last"] = _last_complete_year(store, max(years))[0]
+    frame = store.con.execute(_matrix_sql(undl is not None), params).df()
     frame.attrs["notes"] = [
         f"unga: {y} left out: only partly covered by the roll calls"
         for y in asked
@@ -250,9 +302,50 @@ def unga_agreement_matrix(store: Store, year: int | Iterable[int]) -> pd.DataFra
     if frame.empty:
         raise MissingData(
             f"no UNGA roll call in the store for {years[0] if len(years) == 1 else years}; "
-            "the vendored roll calls run from 1946 to January 2020"
+            "the vendored votes run from 1946 to August 2025"
         )
     return frame
 
 
 FAMILIES = (Family("unga", INDICATORS, run, tables=()),)
+
+
+#: Issue sets of the UN Digital Library votes: name -> resolution-number pattern.
+UNDL_ISSUES = {
+    # the eleventh emergency special session: the Assembly's votes on the war in Ukraine
+    "ukraine_es11": r"^A/RES/ES-11/",
+}
+
+
+def issue_votes(store: Store, a: str, b: str, issue: str = "ukraine_es11") -> pd.DataFrame:
+    """Each side's GA vote on every resolution of an issue set (UN Digital Library).
+
+    Columns ``resolution, date, vote_a, vote_b, same`` (``same`` NA where either side
+    did not vote). Why per resolution: ES-11 has eight votes, too few for a yearly share.
+
+    >>> from dyadscope.data.store import vendored_store
+    >>> first = issue_votes(vendored_store(), "RUS", "CHN").iloc[0]
+    >>> first[["resolution", "vote_a", "vote_b"]].tolist()
+    ['A/RES/ES-11/1', 'no', 'abstain']
+    """
+    from dyadscope.data.countries import resolve
+
+    if issue not in UNDL_ISSUES:
+        raise MissingData(f"unknown issue set {issue!r}; known: {', '.join(UNDL_ISSUES)}")
+    if missing_tables(store, ["undl_votes"]):
+        raise MissingData(
+            "the store has no undl_votes table; load it with "
+            "dyadscope.data.registry.load_file('undl_votes', path, store)"
+        )
+    sql = """
+    WITH r AS (SELECT DISTINCT id, resolution, date FROM undl_votes
+               WHERE council = 'GA' AND regexp_matches(resolution, $pattern))
+    SELECT r.resolution, r.date, va.vote AS vote_a, vb.vote AS vote_b,
+           CASE WHEN va.vote IS NOT NULL AND vb.vote IS NOT NULL
+                THEN (va.vote = vb.vote)::DOUBLE END AS same
+    FROM r LEFT JOIN undl_votes va ON va.id = r.id AND va.iso3 = $a
+           LEFT JOIN undl_votes vb ON vb.id = r.id AND vb.iso3 = $b
+    ORDER BY r.date, r.resolution
+    """
+    params = {"pattern": UNDL_ISSUES[issue], "a": resolve(a), "b": resolve(b)}
+    return store.con.execute(sql, params).df()

@@ -18,9 +18,17 @@ import pandas as pd
 
 from dyadscope.data.countries import Scheme
 from dyadscope.data.registry import Adapter
-from dyadscope.data.validate import COW_MISSING, Kind, check_codes, read_csv_checked
+from dyadscope.data.validate import (
+    COW_MISSING,
+    ROW,
+    Kind,
+    _convert,
+    check_codes,
+    read_csv_checked,
+)
+from dyadscope.errors import SchemaError
 
-__all__ = ["COW_LICENCE", "CsvAdapter", "frozen"]
+__all__ = ["COW_LICENCE", "CsvAdapter", "frozen", "read_parquet_checked", "read_sheet"]
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -41,6 +49,49 @@ COW_LICENCE = (
 )
 
 
+def read_parquet_checked(
+    path: Path, columns: Mapping[str, Kind], *, missing_codes: tuple[int, ...] = ()
+) -> pd.DataFrame:
+    """Read a Parquet file with the same checks and typing as ``read_csv_checked``.
+
+    Why: peacesciencer's tables are distributed as R data and converted to Parquet;
+    their numbers arrive as floats (``365.0``) and dates as objects.  Each cell is
+    turned back into text and goes through the same per-column conversion as a CSV
+    cell, so a fractional code or a non-date fails with the same message.
+    """
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.read_schema(path)
+    except (OSError, ValueError) as exc:
+        raise SchemaError(f"{path}: cannot read as Parquet: {exc}") from None
+    missing = [c for c in columns if c not in schema.names]
+    if missing:
+        raise SchemaError(
+            f"{path}: missing column(s) {', '.join(map(repr, missing))}; "
+            f"found {', '.join(map(repr, schema.names[:12]))}"
+        )
+    raw = pd.read_parquet(path, columns=list(columns))
+    if raw.empty:
+        raise SchemaError(f"{path}: the file has no data rows")
+    out = pd.DataFrame({ROW: pd.RangeIndex(1, len(raw) + 1) + 0})
+    for name, kind in columns.items():
+        col = raw[name]
+        if pd.api.types.is_numeric_dtype(col):
+            text = col.astype(str).where(col.notna(), "")
+        else:
+            text = col.astype(object).where(col.notna(), "").map(_cell_text).astype(str)
+        out[name] = _convert(path, text, name, kind, missing_codes)
+    return out
+
+
+def _cell_text(value: object) -> str:
+    """A non-numeric Parquet cell as CSV text: dates as ISO, the rest as ``str``."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    return str(value)
+
+
 class CsvAdapter(Adapter):
     """Read one delimited file; rename, check codes and derive ISO3 columns declaratively."""
 
@@ -57,14 +108,24 @@ class CsvAdapter(Adapter):
     header_starts_with: ClassVar[str | None] = None
 
     def read(self, path: Path) -> pd.DataFrame:
-        """Read ``path`` and return the canonical columns plus ``_row``."""
-        frame = read_csv_checked(
+        """Read ``path`` (text, or Parquet by suffix) into canonical columns + ``_row``."""
+        missing = COW_MISSING if self.cow_missing else ()
+        if Path(path).suffix.lower() == ".parquet":
+            frame = read_parquet_checked(path, self.raw_columns, missing_codes=missing)
+        else:
+            frame = self._read_text(path, missing)
+        return self._finish(frame, path)
+
+    def _read_text(self, path: Path, missing: tuple[int, ...]) -> pd.DataFrame:
+        return read_csv_checked(
             path,
             self.raw_columns,
             sep=self.sep,
             header_starts_with=self.header_starts_with,
-            missing_codes=COW_MISSING if self.cow_missing else (),
+            missing_codes=missing,
         )
+
+    def _finish(self, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
         frame = frame.rename(columns=dict(self.renames))
         frame = self.transform(frame, path)
         iso3 = {
@@ -78,3 +139,30 @@ class CsvAdapter(Adapter):
     def transform(self, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
         """Dataset-specific reshaping after renaming; the default changes nothing."""
         return frame
+
+
+def read_sheet(path: Path, sheet: str) -> pd.DataFrame:
+    """One sheet of an Excel workbook, raw (no header), with clear errors.
+
+    Why one helper: SIPRI and the Energy Institute publish workbooks; a file that is
+    not a workbook, or lacks the sheet, must say so by name rather than with
+    openpyxl's or pandas' internal message.
+    """
+    import zipfile
+
+    try:
+        book = pd.ExcelFile(path, engine="openpyxl")
+    except FileNotFoundError:
+        raise SchemaError(f"{path}: file not found") from None
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        raise SchemaError(
+            f"{path}: cannot read as an Excel workbook (.xlsx): {exc}; "
+            "download the original workbook again"
+        ) from None
+    with book:
+        if sheet not in book.sheet_names:
+            raise SchemaError(
+                f"{path}: the workbook has no sheet {sheet!r}; found "
+                f"{', '.join(map(repr, book.sheet_names[:12]))}"
+            )
+        return book.parse(sheet, header=None)

@@ -22,7 +22,7 @@ class Atop(CsvAdapter):
         "International Interactions 28: 237-260. (ATOP v5.1)"
     )
     licence = "ATOP: free for research use with citation"
-    note = "Vendored from peacesciencer: dyads among COW 2, 365 and 710 only."
+    note = "Vendored from peacesciencer (all states)."
     raw_columns = frozen(
         {
             "ccode1": "int",

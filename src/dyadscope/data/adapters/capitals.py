@@ -20,7 +20,7 @@ class Capitals(CsvAdapter):
         "(COW capitals)"
     )
     licence = COW_LICENCE
-    note = "Vendored from peacesciencer: COW 2, 365 and 710 only."
+    note = "Vendored from peacesciencer (all states)."
     raw_columns = frozen(
         {
             "ccode": "int",

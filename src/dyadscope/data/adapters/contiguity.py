@@ -23,7 +23,7 @@ class Contiguity(CsvAdapter):
         '3." Conflict Management and Peace Science 19(2): 58-66.'
     )
     licence = COW_LICENCE
-    note = "Vendored from peacesciencer: dyads among COW 2, 365 and 710 only."
+    note = "Vendored from peacesciencer (all states)."
     raw_columns = frozen(
         {
             "ccode1": "int",

@@ -20,7 +20,7 @@ class Igos(CsvAdapter):
         'Version 3.0 Datasets." Journal of Peace Research 57(3): 492-503.'
     )
     licence = COW_LICENCE
-    note = "Vendored from peacesciencer: dyads among COW 2, 365 and 710 only."
+    note = "Vendored from peacesciencer (all states)."
     raw_columns = frozen({"ccode1": "int", "ccode2": "int", "year": "int", "dyadigos": "int"})
     cow_missing = True
     code_columns = frozen({"ccode1": "cow", "ccode2": "cow"})

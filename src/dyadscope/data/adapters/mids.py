@@ -21,7 +21,7 @@ class Mids(CsvAdapter):
         "Science 39(4): 470-482."
     )
     licence = COW_LICENCE
-    note = "Vendored from peacesciencer: dyads among COW 2, 365 and 710 only."
+    note = "Vendored from peacesciencer (all states)."
     raw_columns = frozen(
         {
             "dispnum": "int",

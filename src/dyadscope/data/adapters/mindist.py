@@ -20,7 +20,7 @@ class MinDist(CsvAdapter):
         '1886-2019: The CShapes 2.0 Dataset." Journal of Conflict Resolution 66(1): 144-161.'
     )
     licence = "CShapes: CC BY-NC-SA 4.0"
-    note = "Vendored from peacesciencer: dyads among COW 2, 365 and 710 only."
+    note = "Vendored from peacesciencer (all states)."
     raw_columns = frozen({"ccode1": "int", "ccode2": "int", "year": "int", "mindist": "float"})
     code_columns = frozen({"ccode1": "cow", "ccode2": "cow"})
     table = TableSpec(

@@ -31,13 +31,17 @@ class Sipri(CsvAdapter):
     name = "sipri"
     title = "SIPRI Arms Transfers (trade register, TIV by delivery year)"
     url = "https://www.sipri.org/databases/armstransfers"
-    version = "trade register generated 2025-01-03 (deliveries 2000-2023)"
+    version = "trade register generated 2026-02-12 (deliveries 1995-2024)"
     citation = (
         "SIPRI Arms Transfers Database. Stockholm International Peace Research Institute. "
-        "https://www.sipri.org/databases/armstransfers (trade register generated 3 Jan 2025)."
+        "https://www.sipri.org/databases/armstransfers (trade register generated 12 Feb 2026)."
     )
     licence = "© SIPRI; free for non-commercial use with citation (SIPRI terms of use)"
-    note = "The vendored extract holds deals with China as recipient or Russia as supplier."
+    note = (
+        "The vendored extract is the full register (all suppliers and recipients, "
+        "deliveries 1995-2024). SIPRI ends every line of its export with ';'; only the "
+        "last column (Local production, unused) carries it, so the parse is unaffected."
+    )
     header_starts_with = "SIPRI AT Database ID"
     raw_columns = frozen(
         {
