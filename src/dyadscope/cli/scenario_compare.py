@@ -13,17 +13,19 @@ from pathlib import Path
 import typer
 
 from dyadscope.case import find_case
-from dyadscope.cli._common import OutputFormat, console, emit_frame, err_console, handle_errors
-from dyadscope.cli.scenario import (
-    A_ARG,
-    B_ARG,
-    CASE_OPT,
-    FORMAT_OPT,
-    ITER_OPT,
-    OUTPUT_OPT,
-    SEED_OPT,
-    scenario_app,
+from dyadscope.cli._common import (
+    CaseOpt,
+    CountryA,
+    CountryB,
+    FormatOpt,
+    OutputFormat,
+    OutputOpt,
+    console,
+    emit_frame,
+    err_console,
+    handle_errors,
 )
+from dyadscope.cli.scenario import ITER_OPT, SEED_OPT, scenario_app
 from dyadscope.scenario.montecarlo import DEFAULT_MARGIN
 from dyadscope.scenario.robustness import DEFAULT_GRID, RobustnessResult, robustness
 
@@ -72,16 +74,16 @@ def _run_grid(
 @scenario_app.command("compare")
 @handle_errors
 def compare(
-    a: str = A_ARG,
-    b: str = B_ARG,
+    a: CountryA,
+    b: CountryB,
     draws: int = DRAWS_OPT,
     seed: int = SEED_OPT,
     margin: float = MARGIN_OPT,
     scenarios: list[str] | None = SCENARIOS_OPT,
     iterations: int = ITER_OPT,
-    case_path: Path | None = CASE_OPT,
-    fmt: OutputFormat = FORMAT_OPT,
-    output: Path | None = OUTPUT_OPT,
+    case_path: CaseOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Scenarios side by side: share of plausible maps per outcome, change vs baseline, robustness.
 
@@ -102,8 +104,8 @@ def compare(
 @scenario_app.command("robustness")
 @handle_errors
 def robustness_cmd(
-    a: str = A_ARG,
-    b: str = B_ARG,
+    a: CountryA,
+    b: CountryB,
     draws: int = DRAWS_OPT,
     seed: int = SEED_OPT,
     margin: float = MARGIN_OPT,
@@ -112,9 +114,9 @@ def robustness_cmd(
         False, "--detail", help="One row per setting, scenario and outcome instead."
     ),
     iterations: int = ITER_OPT,
-    case_path: Path | None = CASE_OPT,
-    fmt: OutputFormat = FORMAT_OPT,
-    output: Path | None = OUTPUT_OPT,
+    case_path: CaseOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Every scenario over the grid rule × transfer × level shift; which changes are robust.
 
@@ -132,15 +134,15 @@ def robustness_cmd(
 @scenario_app.command("replay")
 @handle_errors
 def replay_cmd(
-    a: str = A_ARG,
-    b: str = B_ARG,
+    a: CountryA,
+    b: CountryB,
     draws: int = typer.Option(4000, "--draws", "-n", min=1, help="Monte Carlo draws per state."),
     seed: int = SEED_OPT,
     margin: float = MARGIN_OPT,
     iterations: int = ITER_OPT,
-    case_path: Path | None = CASE_OPT,
-    fmt: OutputFormat = FORMAT_OPT,
-    output: Path | None = OUTPUT_OPT,
+    case_path: CaseOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Replay the case's dated states: does the map rank first what the sources describe?"""
     from dyadscope.scenario.replay import replay
