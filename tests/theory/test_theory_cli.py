@@ -21,10 +21,26 @@ def _json(args: list[str]) -> dict:
 
 def test_power_json() -> None:
     out = _json(["power", "--from", "2010", "--to", "2012"])
-    assert [r["year"] for r in out["polarity"]] == [2010, 2011, 2012]
+    assert sorted({r["year"] for r in out["polarity"]}) == [2010, 2011, 2012]
+    assert {r["measure"] for r in out["polarity"]} == {"cinc", "gdp", "milex", "net_power"}
     assert out["coalition_vs_rival"][0]["coalition"] == "RUS+CHN"
     assert "unipolar if top share" in out["polarity_rule"]
     assert out["assumptions"]
+
+
+def test_power_csv_columns() -> None:
+    res = runner.invoke(
+        app, ["theory", "power", "--from", "2021", "--to", "2022", "--format", "csv"]
+    )
+    assert res.exit_code == 0, res.output
+    assert res.stdout.splitlines()[0] == "year,measure,state,share"
+    res = runner.invoke(
+        app, ["theory", "power", "--from", "2022", "--to", "2022", "--polarity", "--format", "csv"]
+    )
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert lines[0] == "year,measure,concentration,polarity"
+    assert "2022,milex," in res.stdout and len(lines) == 5
 
 
 def test_threat_json_has_null_for_missing_criteria() -> None:

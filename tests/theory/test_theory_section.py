@@ -66,3 +66,17 @@ def test_section_reports_engines_that_cannot_run() -> None:
     assert sec.power is not None
     assert "unga_rollcalls" in sec.problems["threat"]
     assert sec.external is None and "external" in sec.problems
+
+
+def test_brief_polarity_card_is_not_cinc_alone(store) -> None:
+    """The brief's polarity note must not call 2018-2022 'unipolar (CHN)' from CINC alone:
+    military spending and net power put the USA first, so those years are contested."""
+    from dyadscope.report.sections.theory import theory_section as render
+    from dyadscope.theory.power import balance_of_power
+    from dyadscope.theory.section import TheorySection
+
+    sec = TheorySection(a="RUS", b="CHN", power=balance_of_power(store, 1992, 2022))
+    html = repr(render(sec, "RUS", "CHN").blocks)
+    assert "unipolar (CHN)" not in html
+    assert "2018–2022 contested" in html or "contested" in html
+    assert "Power measured four ways, 2022" in html

@@ -140,18 +140,42 @@ def power(
     start: FromYear = 1946,
     end: ToYearOrLast = None,
     coalition: str = typer.Option(
-        "RUS,CHN", "--coalition", help="States whose CINC is summed (comma-separated)."
+        "RUS,CHN", "--coalition", help="States whose values are summed (comma-separated)."
     ),
     rival: str = typer.Option("USA", "--rival", help="The state the coalition is compared with."),
+    measures: str = typer.Option(
+        None,
+        "--measures",
+        help="Comma-separated measures (default all): cinc, gdp, milex, net_power.",
+    ),
+    polarity: bool = typer.Option(
+        False,
+        "--polarity",
+        help="Write year, measure, concentration, polarity (default: year, measure, state, share).",
+    ),
     store: StoreOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
-    """Major-power CINC shares, Ray–Singer concentration, polarity, coalition vs rival."""
+    """Major-power shares, concentration and polarity on CINC, GDP, military spending, net power."""
     from dyadscope.theory.power import balance_of_power
 
     members = _countries(coalition, "--coalition")
-    res = balance_of_power(open_store(store), start, end, coalition=members, rival=_country(rival))
+    res = balance_of_power(
+        open_store(store),
+        start,
+        end,
+        coalition=members,
+        rival=_country(rival),
+        measures=split_list(measures) if measures is not None else None,
+    )
+    if fmt is OutputFormat.json:
+        write_json(res.to_dict(), output)
+        return
+    table = res.polarity_table if polarity else res.share_table
+    if fmt is not OutputFormat.table or output is not None:
+        emit_frame(table, fmt, output, title="Balance of power")
+        return
     _emit(res, fmt, output, "Balance of power")
 
 

@@ -47,47 +47,59 @@ def theory_section(data: Any, a: str, b: str) -> Section:
 
 
 def _power(section: Section, power: Any, a: str, b: str) -> None:
-    shares = power.shares.pivot_table(index="year", columns="iso3", values="share").reset_index()
+    cinc = power.shares[power.shares["measure"] == "cinc"]
+    shares = cinc.pivot_table(index="year", columns="state", values="share").reset_index()
     keep = [c for c in ("USA", a, b, "GBR", "FRA", "DEU", "JPN") if c in shares]
-    merged = shares.merge(power.concentration[["year", "con"]], on="year", how="left")
     section.add(
         Chart(
             html=charts.line_chart(
-                merged,
+                shares,
                 x="year",
                 series={c: c for c in dict.fromkeys(keep)},
-                secondary={"con": "Ray–Singer concentration (right axis)"},
                 chart_id="theory-power",
-                yaxis_title="share of major-power capability",
+                yaxis_title="share of major-power CINC",
                 percent=True,
             ),
-            title="Capability shares of the major powers (CINC) and concentration",
+            title="Capability shares of the major powers on CINC (one of four measures)",
             source_note="Source: COW NMC v7.0; major powers as listed by COW. "
-            + _polarity_runs(power.polarity),
-            download=Download.csv(merged, "major_power_shares.csv"),
+            + _polarity_runs(power.overall),
+            download=Download.csv(power.share_table, "major_power_shares.csv"),
         )
     )
-    rc = power.rc_vs_us
-    last = rc.dropna(subset=["ratio"]).iloc[-1]
-    section.add(
-        Paragraph(
-            f"In {int(last['year'])} the {last['coalition']} combined CINC was "
-            f"{last['ratio']:.2f} times the {last['rival']}'s "
-            f"({'enough' if last['balances'] else 'not enough'} to balance it on this measure). "
-            "CINC weighs population and heavy industry heavily, which flatters large developing "
-            "economies; read it as material mass, not military reach.",
-            tone="note",
+    pol = power.polarity.dropna(subset=["concentration"])
+    if not pol.empty:
+        year = int(pol["year"].max())
+        latest = pol[pol["year"] == year].merge(
+            power.rc_vs_us[["year", "measure", "ratio"]], on=["year", "measure"], how="left"
         )
-    )
+        table = latest[["measure", "leader", "top_share", "concentration", "polarity", "ratio"]]
+        section.add(
+            Table.from_frame(
+                table.rename(
+                    columns={
+                        "top_share": "leader's share",
+                        "concentration": "Ray–Singer CON",
+                        "ratio": f"({a}+{b}) / {power.rc_vs_us['rival'].iloc[0]}",
+                    }
+                ),
+                title=f"Power measured four ways, {year}",
+                caption="Shares of the major powers' total on each measure: CINC (NMC), GDP "
+                "(World Bank, current US$), military expenditure (SIPRI, current US$), net power "
+                "(GDP × GDP per capita, Beckley 2018). The last column is the pair's combined "
+                "value over the rival's; 1 or more would match it.",
+            )
+        )
 
 
-def _polarity_runs(polarity: pd.DataFrame) -> str:
-    """'1946–1990 bipolar (USA, RUS); …' from the yearly classification."""
+def _polarity_runs(overall: pd.DataFrame) -> str:
+    """'1992–2009 contested; …' from the yearly overall label (agreement across measures)."""
     runs: list[str] = []
-    rows: Iterator[Any] = polarity.dropna(subset=["polarity"]).itertuples(index=False)
+    rows: Iterator[Any] = overall.itertuples(index=False)
     start = prev = None
     for r in rows:
-        key = (r.polarity, r.leader if r.polarity == "unipolar" else None)
+        if r.polarity == "unknown":
+            continue
+        key = (r.polarity, None)
         if prev is None or key != prev[0]:
             if prev is not None:
                 runs.append(_run_text(start, prev))
@@ -95,7 +107,11 @@ def _polarity_runs(polarity: pd.DataFrame) -> str:
         prev = (key, r.year)
     if prev is not None:
         runs.append(_run_text(start, prev))
-    return "Polarity by the documented thresholds: " + "; ".join(runs) + "."
+    return (
+        "Polarity across the four measures (a label only where they agree, else contested): "
+        + "; ".join(runs)
+        + "."
+    )
 
 
 def _run_text(start: Any, prev: tuple[tuple[str, Any], Any]) -> str:
