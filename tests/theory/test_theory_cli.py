@@ -43,11 +43,19 @@ def test_power_csv_columns() -> None:
     assert "2022,milex," in res.stdout and len(lines) == 5
 
 
-def test_threat_json_has_null_for_missing_criteria() -> None:
+def test_threat_summary_csv() -> None:
+    res = runner.invoke(app, ["theory", "threat", "--year", "2014", "--summary", "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert lines[0] == (
+        "year,state,greatest_threat,threat_score,predicted_alignment,observed_alignment,"
+        "criteria_used"
+    )
+    assert len(lines) == 6
     out = _json(["threat", "--year", "2014", "--states", "usa,rus,ind"])
     ind_rus = next(r for r in out["scores"] if r["perceiver"] == "IND" and r["source"] == "RUS")
-    assert ind_rus["proximity"] is None
-    assert ind_rus["criteria_used"] == "power+capability+intentions"
+    assert ind_rus["criteria_used"] == "power+proximity+capability+intentions"
+    assert ind_rus["diplomatic_distance"] is not None
 
 
 def test_interdependence_table_and_csv(tmp_path) -> None:

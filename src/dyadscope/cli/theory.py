@@ -192,6 +192,15 @@ def threat(
         help="Criterion weights, e.g. power=1,proximity=1,capability=1,intentions=2 "
         "(default equal).",
     ),
+    power_measure: str = typer.Option(
+        "milex", "--power-measure", help="Aggregate power measure: milex (default), cinc or gdp."
+    ),
+    summary: bool = typer.Option(
+        False,
+        "--summary",
+        help="One row per state: greatest threat, score, predicted and observed alignment, "
+        "criteria used.",
+    ),
     events_store: EventsStoreOpt = None,
     store: StoreOpt = None,
     fmt: FormatOpt = OutputFormat.table,
@@ -206,7 +215,11 @@ def threat(
         _countries(states, "--states") if states is not None else None,
         parse_weights(weights) if weights is not None else None,
         events_store,
+        power_measure=power_measure.strip().lower(),
     )
+    if summary and fmt is not OutputFormat.json:
+        emit_frame(res.summary, fmt, output, title=f"Balance of threat {year}: summary")
+        return
     _emit(res, fmt, output, f"Balance of threat {year}")
 
 
