@@ -83,9 +83,18 @@ def test_interdependence_table_and_csv(tmp_path) -> None:
         ],
     )
     assert res.exit_code == 0, res.output
-    lev = pd.read_csv(target)
-    assert list(lev["year"]) == [2012, 2013]
-    assert (lev["leverage_b_over_a"] > 0).all()
+    ch = pd.read_csv(target)
+    assert list(ch.columns) == [
+        "year",
+        "state",
+        "partner",
+        "channel",
+        "sensitivity",
+        "vulnerability",
+        "source",
+    ]
+    assert set(ch["year"]) == {2012, 2013}
+    assert set(ch["state"]) == {"RUS", "CHN"}
 
 
 def test_game_json_and_bad_payoffs() -> None:

@@ -229,14 +229,14 @@ def interdependence_cmd(
     a: CountryA,
     b: CountryB,
     start: FromYear = 1992,
-    end: ToYear = 2014,
+    end: ToYear = 2023,
     store: StoreOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
-    """Sensitivity, vulnerability and leverage of A and B (Keohane & Nye).
+    """Sensitivity and vulnerability of A and B per channel (trade, energy, arms), leverage.
 
-    COW trade ends in 2014, hence the default --to.
+    CSV: year, state, partner, channel, sensitivity, vulnerability, source.
     """
     from dyadscope.theory.interdependence import interdependence
 

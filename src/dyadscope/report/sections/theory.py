@@ -157,18 +157,37 @@ def _interdependence(section: Section, res: Any, a: str, b: str) -> None:
                 lev,
                 x="year",
                 series={
-                    "leverage_b_over_a": f"leverage of {b} over {a}",
-                    "leverage_a_over_b": f"leverage of {a} over {b}",
+                    "leverage_b_over_a": f"leverage of {b} over {a} (sensitivity)",
+                    "leverage_a_over_b": f"leverage of {a} over {b} (sensitivity)",
                 },
                 chart_id="theory-leverage",
                 yaxis_title="leverage index",
             ),
             title="Asymmetric interdependence: who could hurt whom",
-            source_note="Leverage of X over Y = Y's dependence on X minus X's dependence on Y, "
-            "over the channels measured for both (trade shares from COW; arms where both sides "
-            "are covered; no energy data). Positive: X holds the upper hand.",
+            source_note="Leverage of X over Y = mean, over the flows measured for both (trade, "
+            "pipeline gas, LNG, crude, arms), of Y's exposure minus X's, exposure being the "
+            "partner's largest share of the state's imports or exports in that flow. Positive: "
+            "X holds the upper hand. channels_used in the download lists the flows per year.",
             download=Download.csv(lev, f"{a}_{b}_leverage.csv".lower()),
         )
+    )
+    ch = res.channels.dropna(subset=["sensitivity"])
+    if ch.empty:
+        return
+    year = int(ch["year"].max())
+    latest = ch[ch["year"] == year]
+    table = latest.pivot_table(
+        index="channel", columns="state", values=["sensitivity", "vulnerability"], dropna=False
+    )
+    table.columns = [f"{state} {measure}" for measure, state in table.columns]
+    section.add(
+        Table.from_frame(
+            table.reset_index(),
+            title=f"Each channel, {year}: the partner's share of the state's flow",
+            caption="Sensitivity: the share. Vulnerability: the share times the Herfindahl index "
+            "of the state's partners in the channel (pipeline gas: equal to the share, fixed "
+            "infrastructure; crude and LNG: not measured). Trade shares end in 2014 (COW).",
+        ),
     )
 
 
