@@ -371,7 +371,8 @@ def balance_of_power(
 ) -> PowerResult:
     """Major-power shares, Ray-Singer concentration and polarity on each measure.
 
-    ``measures`` is a subset of :data:`MEASURES` (default all four); ``end``
+    ``measures`` is a subset of :data:`MEASURES` (default: all four, or those whose
+    tables the store holds); ``end``
     defaults to the last year of the ``nmc`` table.  A year in which any major
     power lacks a value on a measure gets NA concentration and polarity
     ``unknown`` on that measure (a share computed without it would be wrong).
@@ -384,7 +385,11 @@ def balance_of_power(
     """
     require_tables(store, "nmc")
     thresholds = thresholds or PolarityThresholds()
-    chosen = list(MEASURES) if measures is None else [m.strip().lower() for m in measures]
+    needs = {"cinc": ("nmc",), "gdp": ("gdp",), "milex": ("milex",), "net_power": ("gdp", "nmc")}
+    if measures is None:  # every measure the store can give
+        chosen = [m for m in MEASURES if all(store.has(t) for t in needs[m])]
+    else:
+        chosen = [m.strip().lower() for m in measures]
     unknown = [m for m in chosen if m not in MEASURES]
     if unknown or not chosen:
         raise InputError(

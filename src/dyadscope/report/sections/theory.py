@@ -39,6 +39,8 @@ def theory_section(data: Any, a: str, b: str) -> Section:
         _interdependence(section, data.interdependence, a, b)
     if data.game is not None:
         _game(section, data.game)
+    for engine, reason in getattr(data, "omitted", {}).items():
+        section.add(Paragraph(f"{_ENGINE_TITLES.get(engine, engine)} left out: {reason}", "note"))
     if data.external is not None:
         _external(section, data.external)
     for engine, items in data.assumptions.items():
@@ -193,11 +195,13 @@ def _interdependence(section: Section, res: Any, a: str, b: str) -> None:
 
 def _game(section: Section, game: Any) -> None:
     p = game.payoffs
+    per = "; ".join(f"{m} {d:.2f}" for m, d in game.delta_star_by_member.items())
     section.add(
         Paragraph(
-            f"Alliance game: with payoffs T={p.T:g}, R={p.R:g}, P={p.P:g}, S={p.S:g}, mutual "
-            f"cooperation under grim trigger holds when the partners value the future at least "
-            f"δ* = (T − R)/(T − P) = {game.delta_star:.2f}.",
+            f"Alliance game: with payoffs T={p.T:g}, R={p.R:g}, P={p.P:g}, S={p.S:g} "
+            f"({game.source}), mutual cooperation under grim trigger holds when the partners "
+            f"value the future at least δ* = (T − R)/(T − P) = {game.delta_star:.2f} "
+            f"(per member: {per}).",
         )
     )
     section.add(
