@@ -8,8 +8,7 @@ why, so the rest of the brief still builds and the reader sees what is missing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -85,7 +84,7 @@ def latest_common_year(store: Store, tables: tuple[str, ...] = ("nmc", "unga_rol
     years = [
         last_complete_year(store)
         if t == "unga_rollcalls"
-        else store.con.execute(f"SELECT max(year) FROM {t}").fetchone()[0]
+        else (store.con.execute(f"SELECT max(year) FROM {t}").fetchone() or (None,))[0]
         for t in tables
     ]
     known = [int(y) for y in years if y is not None]
