@@ -294,12 +294,17 @@ def external(
     third: str = typer.Option("USA", "--third", help="The outside state (any spelling)."),
     ic: InfoCriterion = typer.Option(InfoCriterion.aic, "--ic", help="Lag-order criterion."),
     maxlags: int = typer.Option(None, "--maxlags", min=1, help="Largest VAR lag to consider."),
+    start: int = typer.Option(1993, "--from", help="First year of the window (default 1993)."),
+    end: int = typer.Option(None, "--to", help="Last year of the window (default: the data's)."),
+    method: str = typer.Option(
+        "toda-yamamoto", "--method", help="toda-yamamoto (VAR in levels) or var-diff."
+    ),
     events_store: EventsStoreOpt = None,
     store: StoreOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
-    """Granger test: does conflict with a third state drive A–B cooperation?"""
+    """Toda–Yamamoto/Granger test: does conflict with a third state drive A–B cooperation?"""
     from dyadscope.theory.external import externally_driven
 
     res = externally_driven(
@@ -310,6 +315,9 @@ def external(
         events_store,
         ic=ic.value,
         maxlags=maxlags,
+        start=start,
+        end=end,
+        method=method,  # type: ignore[arg-type]
     )
     _emit(res, fmt, output, f"Externally driven? {res.a}-{res.b} / {res.third}")
 
