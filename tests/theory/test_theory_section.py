@@ -96,3 +96,22 @@ def test_brief_polarity_card_is_not_cinc_alone(store) -> None:
     assert "unipolar (CHN)" not in html
     assert "2018–2022 contested" in html or "contested" in html
     assert "Power measured four ways, 2022" in html
+
+
+def test_brief_threat_table_names_criteria_and_channels(store) -> None:
+    from dyadscope.report.sections.theory import theory_section as render
+    from dyadscope.theory.interdependence import interdependence
+    from dyadscope.theory.section import TheorySection
+    from dyadscope.theory.threat import balance_of_threat
+
+    sec = TheorySection(
+        a="RUS",
+        b="CHN",
+        threat=balance_of_threat(store, 2019),
+        interdependence=interdependence(store, "RUS", "CHN", 2010, 2023),
+        omitted={"game": "why"},
+    )
+    text = repr(render(sec, "RUS", "CHN").blocks)
+    assert "criteria_used" in text and "power+proximity+capability+intentions" in text
+    assert "energy_pipeline_gas_supply" in text and "arms_market" in text
+    assert "Alliance game left out: why" in text

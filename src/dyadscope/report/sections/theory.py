@@ -130,20 +130,22 @@ def _threat(section: Section, threat: Any) -> None:
             ),
             title=f"Balance of threat, {threat.year}: how much each row state has to fear "
             "from each column state",
-            source_note="Walt's four criteria (aggregate power, proximity, offensive capability, "
-            "offensive intentions), each scaled to [0, 1] and combined with the stated weights "
-            "over the criteria that have data. Blank cells: not scored.",
+            source_note="Walt's four criteria, each in [0, 1]: aggregate power (share of the "
+            "set's military spending), proximity (contiguity; capital and minimum distance via "
+            "Boulding's loss-of-strength gradient), offensive capability (military spending "
+            "discounted by distance), offensive intentions (MIDs, conflict events, ATOP ties), "
+            "combined with the stated weights over the criteria that have data.",
             download=Download.csv(threat.scores, f"threat_scores_{threat.year}.csv"),
         )
     )
-    cols = ["state", "greatest_threat", "predicted_partner", "observed_unga_partner"]
-    align = threat.alignment[[c for c in cols if c in threat.alignment]]
     section.add(
         Table.from_frame(
-            align,
-            title="Predicted alignment (balance against the greatest threat) vs observed",
-            caption="Observed partner: the state it voted with most in the UN General Assembly "
-            "that year.",
+            threat.summary.drop(columns="year"),
+            title="Greatest threat, predicted alignment (balance against it) and observed",
+            caption="criteria_used: the Walt criteria the top score rests on. Observed: the "
+            "strongest ATOP tie in the set, else the most frequent UN General Assembly partner. "
+            "UNGA disagreement is shown as diplomatic distance in the download and enters no "
+            "score." + (" Notes: " + "; ".join(threat.notes) + "." if threat.notes else ""),
         )
     )
 
