@@ -114,8 +114,14 @@ def test_game_from_case_pair() -> None:
 def test_external_json() -> None:
     out = _json(["external", "RUS", "CHN", "--third", "USA", "--ic", "bic"])
     assert out["frequency"] == "year" and out["ic"] == "bic"
-    assert out["nobs"] > 30
+    assert out["window"] == [1993, None] and out["method"] == "toda-yamamoto"
+    # 1993-2020 is 28 years; a VAR(p + d_max) in levels loses its first p + d_max years
+    assert out["nobs"] == 28 - out["lag_order"] - out["d_max"]
     assert out["caveats"]
+    old = _json(
+        ["external", "RUS", "CHN", "--from", "1971", "--to", "2019", "--method", "var-diff"]
+    )
+    assert old["nobs"] > 30 and old["method"] == "var-diff"
 
 
 @pytest.mark.parametrize(
