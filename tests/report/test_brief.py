@@ -71,7 +71,9 @@ def test_brief_says_when_no_events_are_ingested(brief_html: str) -> None:
 def test_brief_states_model_assumptions(brief_html: str) -> None:
     assert brief_html.count("assumptions</h3>") >= 4
     assert "What this model assumes" in brief_html
-    assert "δ* = (T − R)/(T − P) = 0.50" in brief_html  # the case maps to (5, 3, 1, 0)
+    # no defensible data-to-payoff mapping: the game tile is left out and says why
+    assert "Alliance game left out:" in brief_html
+    assert "unipolar (CHN)" not in brief_html  # polarity is read on four measures
 
 
 def test_brief_with_an_event_store(tmp_path: Path, shared_data: Path) -> None:

@@ -57,21 +57,43 @@ def test_bic_and_bad_inputs() -> None:
 
 
 def test_yearly_fallback_on_real_unga_votes(store) -> None:
-    """No events store: the yearly UNGA route. China votes from 1971 (MANIFEST), unvotes ends
-    in 2019, so the common span is 1971-2019 (1964 had no roll calls but precedes it)."""
+    """No events store: the yearly route, after 1992 by default, Toda-Yamamoto in levels,
+    ideal-point distances from the USA (BSV; China's from 1971) as the third-party measure."""
     res = externally_driven(store, "RUS", "CHN", third="usa")
-    assert res.frequency == "year"
-    assert (res.first_period, res.last_period) == ("1971", "2019")
-    assert len(res.series) == 2019 - 1971 + 1
-    assert res.nobs == len(res.series) - res.differences - res.lag_order
+    assert res.frequency == "year" and res.method == "toda-yamamoto"
+    assert res.window == (1993, None)
+    assert res.first_period == "1993"
+    assert res.differences == 0  # nothing differenced in Toda-Yamamoto
+    assert res.nobs == len(res.series) - res.lag_order - res.d_max
+    assert "ideal-point distance" in res.source
     assert {"conflict_a_third+conflict_b_third"} <= set(res.granger["causing"])
-    cov = res.coverage.set_index("series")
-    assert cov.loc["coop_ab", "first_period"] == "1971"  # the PRC's first UNGA vote
-    assert cov.loc["conflict_a_third", "first_period"] == "1946"
+    assert set(res.granger.columns) >= {"wald", "df", "p_value"}
+    # the third-party series is the ideal-point distance in the store
+    ip = (
+        store.con.execute(
+            "SELECT iso3, ideal_point FROM ideal_points WHERE year = 2000 AND iso3 IN ('RUS','USA')"
+        )
+        .df()
+        .set_index("iso3")["ideal_point"]
+    )
+    row = res.series.set_index("period").loc["2000"]
+    assert row["conflict_a_third"] == pytest.approx(abs(ip["RUS"] - ip["USA"]))
+    assert len(res.breaks) == 1 and 0 <= res.breaks["p_value"].iloc[0] <= 1
+    out = res.to_dict()
+    assert out["window"] == [1993, None] and out["nobs"] == res.nobs
+    assert out["series_names"] == ["coop_ab", "conflict_a_third", "conflict_b_third"]
     lines = res.summary_lines()
     assert any("Granger causality is about prediction" in ln for ln in lines)
-    assert any("UNGA votes" in ln for ln in lines)
-    assert res.to_dict()["caveats"]
+    assert any("CUSUM" in ln for ln in lines)
+    assert res.caveats
+
+
+def test_var_diff_method_and_window(store) -> None:
+    res = externally_driven(store, "RUS", "CHN", "USA", start=1971, end=2019, method="var-diff")
+    assert (res.first_period, res.last_period) == ("1971", "2019")
+    assert "f_stat" in res.granger.columns
+    with pytest.raises(InputError, match="method"):
+        externally_driven(store, "RUS", "CHN", "USA", method="ols")  # type: ignore[arg-type]
 
 
 def test_same_states_rejected(store) -> None:

@@ -113,3 +113,30 @@ def test_alliance_game_result() -> None:
     assert out["tournament"] and out["assumptions"]
     with pytest.raises(InputError, match="at least 1"):
         tournament(BASE_PAYOFFS, turns=0)
+
+
+def test_delta_star_per_member_by_hand() -> None:
+    """RUS (T, R, P, S) = (5.5, 3.5, 1, 0): δ* = (5.5 - 3.5) / (5.5 - 1) = 2 / 4.5 = 0.4444.
+    CHN (4, 3, 1, 0): δ* = (4 - 3) / (4 - 1) = 1/3. Grim trigger needs both: game δ* 0.4444.
+    Raising Russia's temptation to 6 (R 3.5, P 1): δ* = 2.5 / 5 = 0.5 (moving an input moves δ*).
+    """
+    from dyadscope.theory.games import alliance_game
+
+    g = alliance_game(
+        members={"RUS": (5.5, 3.5, 1, 0), "CHN": (4, 3, 1, 0)}, turns=5, repetitions=1
+    )
+    assert g.delta_star_by_member["RUS"] == pytest.approx(2 / 4.5)
+    assert g.delta_star_by_member["CHN"] == pytest.approx(1 / 3)
+    assert g.delta_star == pytest.approx(2 / 4.5)
+    g2 = alliance_game(members={"RUS": (6, 3.5, 1, 0), "CHN": (4, 3, 1, 0)}, turns=5, repetitions=1)
+    assert g2.delta_star_by_member["RUS"] == pytest.approx(0.5)
+    assert g2.to_dict()["delta_star_by_member"]["CHN"] == pytest.approx(1 / 3)
+
+
+def test_members_need_two_valid_sides() -> None:
+    from dyadscope.theory.games import InvalidPayoffs, alliance_game
+
+    with pytest.raises(InvalidPayoffs, match="exactly two"):
+        alliance_game(members={"RUS": (5, 3, 1, 0)}, turns=5, repetitions=1)
+    with pytest.raises(InvalidPayoffs, match="payoffs of CHN"):
+        alliance_game(members={"RUS": (5, 3, 1, 0), "CHN": (3, 5, 1, 0)}, turns=5, repetitions=1)

@@ -48,10 +48,26 @@ def test_section_runs_every_engine(store) -> None:
     assert sec.problems == {}
     assert sec.threat is not None and sec.threat.year == latest_common_year(store)
     assert sec.threat.matrix.shape == (5, 5)  # default set already holds RUS and CHN
-    assert sec.game is not None and sec.game.delta_star == 0.5
+    # no defensible data-to-payoff mapping: the game is left out and says why
+    assert sec.game is None and "defensible" in sec.omitted["game"]
     assert sec.interdependence is not None and sec.interdependence.start == 1992
     assert sec.external is not None and sec.external.summary_lines()
-    assert set(sec.assumptions) == {"power", "threat", "interdependence", "game", "external"}
+    assert set(sec.assumptions) == {"power", "threat", "interdependence", "external"}
+    assert set(sec.power.measures) == {"cinc", "gdp", "milex", "net_power"}
+
+
+def test_section_runs_the_game_with_payoffs_per_member(store) -> None:
+    sec = theory_section(
+        store,
+        "RUS",
+        "CHN",
+        start=2010,
+        turns=5,
+        repetitions=1,
+        payoffs={"RUS": (5.5, 3.5, 1, 0), "CHN": (4, 3, 1, 0)},
+    )
+    assert sec.game is not None
+    assert sec.game.delta_star_by_member["CHN"] == pytest.approx(1 / 3)
 
 
 def test_section_reports_engines_that_cannot_run() -> None:
@@ -68,6 +84,39 @@ def test_section_reports_engines_that_cannot_run() -> None:
     s.con.register("_f", nmc)
     s.con.execute("CREATE TABLE nmc AS SELECT * FROM _f")
     sec = theory_section(s, "RUS", "CHN", start=2000, turns=5, repetitions=1)
-    assert sec.power is not None
+    assert sec.power is not None and sec.power.measures == ["cinc"]
     assert "unga_rollcalls" in sec.problems["threat"]
     assert sec.external is None and "external" in sec.problems
+
+
+def test_brief_polarity_card_is_not_cinc_alone(store) -> None:
+    """The brief's polarity note must not call 2018-2022 'unipolar (CHN)' from CINC alone:
+    military spending and net power put the USA first, so those years are contested."""
+    from dyadscope.report.sections.theory import theory_section as render
+    from dyadscope.theory.power import balance_of_power
+    from dyadscope.theory.section import TheorySection
+
+    sec = TheorySection(a="RUS", b="CHN", power=balance_of_power(store, 1992, 2022))
+    html = repr(render(sec, "RUS", "CHN").blocks)
+    assert "unipolar (CHN)" not in html
+    assert "2018–2022 contested" in html or "contested" in html
+    assert "Power measured four ways, 2022" in html
+
+
+def test_brief_threat_table_names_criteria_and_channels(store) -> None:
+    from dyadscope.report.sections.theory import theory_section as render
+    from dyadscope.theory.interdependence import interdependence
+    from dyadscope.theory.section import TheorySection
+    from dyadscope.theory.threat import balance_of_threat
+
+    sec = TheorySection(
+        a="RUS",
+        b="CHN",
+        threat=balance_of_threat(store, 2019),
+        interdependence=interdependence(store, "RUS", "CHN", 2010, 2023),
+        omitted={"game": "why"},
+    )
+    text = repr(render(sec, "RUS", "CHN").blocks)
+    assert "criteria_used" in text and "power+proximity+capability+intentions" in text
+    assert "energy_pipeline_gas_supply" in text and "arms_market" in text
+    assert "Alliance game left out: why" in text

@@ -37,22 +37,77 @@ def test_every_ordered_pair_once(result) -> None:
     assert np.isnan(np.diag(result.matrix.to_numpy(dtype=float))).all()
 
 
-def test_uncovered_proximity_is_na_and_reported(result) -> None:
-    """The vendored contiguity/capitals/mindist extracts cover only USA, RUS and CHN."""
+def test_india_and_japan_pairs_have_proximity(result) -> None:
+    """Capitals, contiguity and minimum distance cover every pair: no NA proximity."""
     s = result.scores.set_index(["perceiver", "source"])
-    assert math.isnan(s.loc[("IND", "JPN"), "proximity"])
-    assert s.loc[("IND", "JPN"), "criteria_used"] == "power+capability+intentions"
-    assert s.loc[("IND", "JPN"), "weight_used"] == pytest.approx(0.75)
-    assert s.loc[("RUS", "CHN"), "criteria_used"] == "+".join(CRITERIA)
-    # the score is the mean of the three criteria present (equal weights renormalised)
+    assert s["proximity"].notna().all()
+    assert (s["criteria_used"] == "+".join(CRITERIA)).all()
     row = s.loc[("IND", "JPN")]
     assert row["threat"] == pytest.approx(
-        (row["power"] + row["capability"] + row["intentions"]) / 3
+        (row["power"] + row["proximity"] + row["capability"] + row["intentions"]) / 4
     )
+
+
+def test_lsg_worked_example() -> None:
+    """2,500 miles (4,023.36 km) at 250 miles a day is 10 days' march:
+    exponent log10(10 + 10 - e) = log10(17.281718) = 1.237587; a 0.5 share keeps
+    0.5 ** 1.237587 = 0.42406; closeness 1 / 1.237588 = 0.80802. Within e days (0 km)
+    the exponent is log10(10 - e) = 0.86223 < 1, so nothing is gained or lost."""
+    from dyadscope.theory._threat_data import lsg_discount, lsg_exponent, lsg_proximity
+
+    assert lsg_exponent(4023.36) == pytest.approx(math.log10(20 - math.e))
+    assert lsg_exponent(4023.36) == pytest.approx(1.237587, abs=1e-6)
+    assert lsg_discount(0.5, 4023.36) == pytest.approx(0.5**1.237587, rel=1e-5)
+    assert lsg_proximity(4023.36) == pytest.approx(0.80802, abs=1e-5)
+    assert lsg_exponent(0.0) == pytest.approx(0.86223, abs=1e-5)
+    assert lsg_discount(0.5, 0.0) == 0.5
+    assert lsg_proximity(0.0) == 1.0
+    assert lsg_proximity(20000.0) < lsg_proximity(10000.0) < lsg_proximity(2000.0)
+
+
+def test_capability_is_power_discounted_by_distance(result) -> None:
+    """Offensive capability is the milex share projected over the distance, not a copy of it."""
+    from dyadscope.theory._threat_data import lsg_discount
+
+    comp = result.components.set_index(["perceiver", "source", "component"])
+    s = result.scores.set_index(["perceiver", "source"])
+    far = comp.loc[("JPN", "USA", "milex_share_lsg")]
+    dist = comp.loc[("JPN", "USA", "min_distance_km"), "raw"]
+    assert far["score"] == pytest.approx(lsg_discount(far["raw"], dist))
+    assert s.loc[("JPN", "USA"), "capability"] < s.loc[("JPN", "USA"), "power"]
+    assert far["raw"] == pytest.approx(s.loc[("JPN", "USA"), "power"])
+
+
+def test_intentions_exclude_unga_and_count_allies_lower(result) -> None:
     comp = result.components
-    ind_jpn = comp[(comp.perceiver == "IND") & (comp.source == "JPN")]
-    assert ind_jpn.set_index("component").loc["mid_years", "score"] != 0
-    assert math.isnan(ind_jpn.set_index("component").loc["mid_years", "score"])
+    assert not (comp["component"] == "unga_disagreement").any()
+    tie = comp[comp.component == "atop_tie"].set_index(["perceiver", "source"])["score"]
+    assert tie[("JPN", "USA")] == 0.0  # US-Japan defence pact
+    assert tie[("JPN", "CHN")] == 0.25  # 1978 treaty: non-aggression (ATOP)
+    assert set(tie.dropna()) <= {0.0, 0.25, 0.4, 0.5}
+
+
+def test_tables_carried_forward_with_a_note(store) -> None:
+    res = balance_of_threat(store, 2019, ["USA", "RUS", "CHN", "IND", "JPN"])
+    assert any("contiguity 2019: carried forward from 2016" in n for n in res.notes)
+    assert any("MIDs 2019" in n for n in res.notes)
+    comp = res.components.set_index(["perceiver", "source", "component"])
+    row = comp.loc[("RUS", "CHN", "contiguity_type")]
+    assert row["raw"] == 1 and row["carried_from"] == 2016
+
+
+def test_summary_columns(result) -> None:
+    cols = [
+        "year",
+        "state",
+        "greatest_threat",
+        "threat_score",
+        "predicted_alignment",
+        "observed_alignment",
+        "criteria_used",
+    ]
+    assert list(result.summary.columns) == cols
+    assert len(result.summary) == 5
 
 
 def test_ru_cn_proximity_from_real_tables(result, shared_data) -> None:
@@ -69,16 +124,13 @@ def test_ru_cn_proximity_from_real_tables(result, shared_data) -> None:
     assert 5000 < d < 6500
 
 
-def test_unga_disagreement_is_one_minus_same_vote(result, store) -> None:
+def test_diplomatic_distance_is_one_minus_same_vote(result, store) -> None:
     from dyadscope.indicators import compute
 
-    comp = result.components
-    row = comp[
-        (comp.perceiver == "RUS") & (comp.source == "CHN") & (comp.component == "unga_disagreement")
-    ]
+    s = result.scores.set_index(["perceiver", "source"])
     same = compute(store, "RUS", "CHN", 2014, 2014, only=["unga_same_vote"])
     value = same[same.indicator == "unga_same_vote"]["value"].iloc[0]
-    assert row["raw"].iloc[0] == pytest.approx(1 - value)
+    assert s.loc[("RUS", "CHN"), "diplomatic_distance"] == pytest.approx(1 - value)
 
 
 def test_weights_change_scores(store) -> None:
@@ -97,9 +149,9 @@ def test_alignment_frame(result) -> None:
             assert row["predicted_partner"] not in (state, row["greatest_threat"])
     matches = al["matches_unga"].dropna().astype(float)
     assert result.match_rate == pytest.approx(matches.mean())
-    # ATOP covers only USA/RUS/CHN in the vendored extract
-    assert pd.isna(al.loc["IND", "atop_allies"])
     assert "CHN:" in al.loc["RUS", "atop_allies"]
+    assert al.loc["JPN", "observed_partner"] == "USA"  # defence pact first
+    assert al.loc["JPN", "observed_basis"] == "atop"
 
 
 @pytest.mark.parametrize(

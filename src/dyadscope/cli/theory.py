@@ -140,18 +140,42 @@ def power(
     start: FromYear = 1946,
     end: ToYearOrLast = None,
     coalition: str = typer.Option(
-        "RUS,CHN", "--coalition", help="States whose CINC is summed (comma-separated)."
+        "RUS,CHN", "--coalition", help="States whose values are summed (comma-separated)."
     ),
     rival: str = typer.Option("USA", "--rival", help="The state the coalition is compared with."),
+    measures: str = typer.Option(
+        None,
+        "--measures",
+        help="Comma-separated measures (default all): cinc, gdp, milex, net_power.",
+    ),
+    polarity: bool = typer.Option(
+        False,
+        "--polarity",
+        help="Write year, measure, concentration, polarity (default: year, measure, state, share).",
+    ),
     store: StoreOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
-    """Major-power CINC shares, Ray–Singer concentration, polarity, coalition vs rival."""
+    """Major-power shares, concentration and polarity on CINC, GDP, military spending, net power."""
     from dyadscope.theory.power import balance_of_power
 
     members = _countries(coalition, "--coalition")
-    res = balance_of_power(open_store(store), start, end, coalition=members, rival=_country(rival))
+    res = balance_of_power(
+        open_store(store),
+        start,
+        end,
+        coalition=members,
+        rival=_country(rival),
+        measures=split_list(measures) if measures is not None else None,
+    )
+    if fmt is OutputFormat.json:
+        write_json(res.to_dict(), output)
+        return
+    table = res.polarity_table if polarity else res.share_table
+    if fmt is not OutputFormat.table or output is not None:
+        emit_frame(table, fmt, output, title="Balance of power")
+        return
     _emit(res, fmt, output, "Balance of power")
 
 
@@ -168,6 +192,15 @@ def threat(
         help="Criterion weights, e.g. power=1,proximity=1,capability=1,intentions=2 "
         "(default equal).",
     ),
+    power_measure: str = typer.Option(
+        "milex", "--power-measure", help="Aggregate power measure: milex (default), cinc or gdp."
+    ),
+    summary: bool = typer.Option(
+        False,
+        "--summary",
+        help="One row per state: greatest threat, score, predicted and observed alignment, "
+        "criteria used.",
+    ),
     events_store: EventsStoreOpt = None,
     store: StoreOpt = None,
     fmt: FormatOpt = OutputFormat.table,
@@ -182,7 +215,11 @@ def threat(
         _countries(states, "--states") if states is not None else None,
         parse_weights(weights) if weights is not None else None,
         events_store,
+        power_measure=power_measure.strip().lower(),
     )
+    if summary and fmt is not OutputFormat.json:
+        emit_frame(res.summary, fmt, output, title=f"Balance of threat {year}: summary")
+        return
     _emit(res, fmt, output, f"Balance of threat {year}")
 
 
@@ -192,14 +229,14 @@ def interdependence_cmd(
     a: CountryA,
     b: CountryB,
     start: FromYear = 1992,
-    end: ToYear = 2014,
+    end: ToYear = 2023,
     store: StoreOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
-    """Sensitivity, vulnerability and leverage of A and B (Keohane & Nye).
+    """Sensitivity and vulnerability of A and B per channel (trade, energy, arms), leverage.
 
-    COW trade ends in 2014, hence the default --to.
+    CSV: year, state, partner, channel, sensitivity, vulnerability, source.
     """
     from dyadscope.theory.interdependence import interdependence
 
@@ -257,12 +294,17 @@ def external(
     third: str = typer.Option("USA", "--third", help="The outside state (any spelling)."),
     ic: InfoCriterion = typer.Option(InfoCriterion.aic, "--ic", help="Lag-order criterion."),
     maxlags: int = typer.Option(None, "--maxlags", min=1, help="Largest VAR lag to consider."),
+    start: int = typer.Option(1993, "--from", help="First year of the window (default 1993)."),
+    end: int = typer.Option(None, "--to", help="Last year of the window (default: the data's)."),
+    method: str = typer.Option(
+        "toda-yamamoto", "--method", help="toda-yamamoto (VAR in levels) or var-diff."
+    ),
     events_store: EventsStoreOpt = None,
     store: StoreOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
-    """Granger test: does conflict with a third state drive A–B cooperation?"""
+    """Toda–Yamamoto/Granger test: does conflict with a third state drive A–B cooperation?"""
     from dyadscope.theory.external import externally_driven
 
     res = externally_driven(
@@ -273,6 +315,9 @@ def external(
         events_store,
         ic=ic.value,
         maxlags=maxlags,
+        start=start,
+        end=end,
+        method=method,  # type: ignore[arg-type]
     )
     _emit(res, fmt, output, f"Externally driven? {res.a}-{res.b} / {res.third}")
 

@@ -98,7 +98,8 @@ def _jsonable(value: Any) -> Any:
 
 def frame_records(df: pd.DataFrame) -> list[dict[str, Any]]:
     """A frame as JSON records, missing values as ``null`` (pandas' own JSON writer)."""
-    return json.loads(df.to_json(orient="records", date_format="iso"))
+    records: list[dict[str, Any]] = json.loads(df.to_json(orient="records", date_format="iso"))
+    return records
 
 
 @dataclass

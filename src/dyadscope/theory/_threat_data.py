@@ -9,9 +9,20 @@ Coverage rule for the dyadic event tables (``contiguity``, ``mindist``, ``mids``
 ``atop``): these tables list only dyads *with* something (a border, a dispute, an
 alliance), so a missing row means "none" only when the table covers the dyad at
 all.  A dyad counts as covered when both states appear somewhere in the table and
-the year lies within the table's years.  A store loaded from the full COW/ATOP
-files covers every dyad; the vendored extracts cover only the dyads among a few
-states, and every other dyad gets NA rather than a false "none".
+the year lies within the table's years.  The vendored tables cover every pair of
+states; a user store with a partial extract gives NA rather than a false "none".
+
+Tables that end before the requested year are carried forward from their last
+year (contiguity from 2016, minimum distance from 2019, ATOP from 2018): borders
+and alliances change rarely.  Each carried value's component names the year it
+comes from (``carried_from``) and the engine adds a note.
+
+Distance enters through Boulding's loss-of-strength gradient (Boulding 1962,
+*Conflict and Defense*, ch. 12) in the form Bueno de Mesquita (1981, *The War
+Trap*, pp. 103-108) made standard and EUGene implements (Bennett & Stam 2000):
+capability ``C`` in ``[0, 1]`` projected over ``d`` miles keeps
+``C ** log10(d / MPD + (10 - e))``, with ``MPD`` miles a day an army can move
+(:data:`MILES_PER_DAY`).  :func:`lsg_exponent` is that exponent.
 """
 
 from __future__ import annotations
@@ -24,7 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from dyadscope.errors import MissingData
+from dyadscope.errors import InputError, MissingData
 from dyadscope.theory._common import query
 
 if TYPE_CHECKING:
@@ -39,6 +50,22 @@ MAX_DISTANCE_KM = math.pi * EARTH_RADIUS_KM
 CONTIGUITY_SCORE = {1: 1.0, 2: 0.8, 3: 0.6, 4: 0.4, 5: 0.2, 0: 0.0}
 #: Years of MID history that count towards offensive intentions.
 MID_WINDOW = 10
+#: Miles per day in the loss-of-strength gradient (Bueno de Mesquita 1981 / EUGene).
+MILES_PER_DAY = 250.0
+#: Kilometres per statute mile.
+KM_PER_MILE = 1.609344
+#: Measures the aggregate-power criterion can use: table, column, key column.
+POWER_MEASURES: dict[str, tuple[str, str, str]] = {
+    "milex": ("milex", "milex_usd", "iso3"),
+    "cinc": ("nmc", "cinc", "ccode"),
+    "gdp": ("gdp", "gdp_usd", "iso3"),
+    "nmc_milex": ("nmc", "milex", "ccode"),
+}
+#: Intentions score of an ATOP tie: allies are read as less hostile; no tie is neutral.
+ATOP_INTENT_SCORE = {"defense": 0.0, "offense": 0.0, "neutrality": 0.25, "non-aggression": 0.25}
+#: Intentions score of a pair with only a consultation pact, and with no ATOP tie.
+ATOP_CONSULT_SCORE = 0.4
+ATOP_NONE_SCORE = 0.5
 
 COMPONENT_COLUMNS = ["perceiver", "source", "criterion", "component", "raw", "score"]
 
@@ -53,6 +80,49 @@ def haversine_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     dlat, dlng = p2 - p1, math.radians(lng2 - lng1)
     h = math.sin(dlat / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlng / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def lsg_exponent(distance_km: float, miles_per_day: float = MILES_PER_DAY) -> float:
+    """Exponent of the loss-of-strength gradient for a distance in km.
+
+    ``log10(miles / miles_per_day + (10 - e))``: 0.862 at 0 km, 1 once the distance
+    is ``e`` days' march (about 1,094 km at 250 miles a day), rising slowly after.
+
+    Worked example: 4,023.36 km = 2,500 miles = 10 days at 250 miles/day;
+    log10(10 + 10 - 2.71828) = log10(17.28172) = 1.23760.
+
+    >>> round(lsg_exponent(4023.36), 5)
+    1.2376
+    """
+    miles = max(float(distance_km), 0.0) / KM_PER_MILE
+    return math.log10(miles / miles_per_day + 10.0 - math.e)
+
+
+def lsg_discount(
+    capability: float, distance_km: float, miles_per_day: float = MILES_PER_DAY
+) -> float:
+    """Capability share ``capability`` in [0, 1] projected over ``distance_km``.
+
+    ``capability ** lsg_exponent(distance_km)``, capped at ``capability`` (no gain
+    from being near: the exponent is below 1 within ``e`` days' march).
+
+    >>> round(lsg_discount(0.5, 4023.36), 4)  # 0.5 ** 1.2376
+    0.4241
+    """
+    if not (math.isfinite(capability) and math.isfinite(distance_km)):
+        return float("nan")
+    return float(min(capability, capability ** lsg_exponent(distance_km, miles_per_day)))
+
+
+def lsg_proximity(distance_km: float, miles_per_day: float = MILES_PER_DAY) -> float:
+    """Closeness in [0, 1]: ``1 / lsg_exponent``, capped at 1 (1 within ``e`` days' march).
+
+    >>> round(lsg_proximity(4023.36), 4)  # 1 / 1.2376
+    0.808
+    """
+    if not math.isfinite(distance_km):
+        return float("nan")
+    return min(1.0, 1.0 / lsg_exponent(distance_km, miles_per_day))
 
 
 def _pairs(codes: Mapping[str, int]) -> list[tuple[str, str]]:
@@ -73,45 +143,93 @@ def _rows(
     return pd.DataFrame(rows, columns=COMPONENT_COLUMNS[:-1])
 
 
-def _share_component(
-    store: Store, year: int, codes: Mapping[str, int], column: str, criterion: str
-) -> pd.DataFrame:
-    """Source state's share of the set's total ``column`` (NMC); NaN if any state lacks it."""
+def source_shares(
+    store: Store, year: int, codes: Mapping[str, int], measure: str = "milex"
+) -> dict[str, float]:
+    """Each state's share of the set's total on ``measure`` (NaN for all if any lacks it)."""
+    if measure not in POWER_MEASURES:
+        raise InputError(f"power_measure: unknown {measure!r}; use {', '.join(POWER_MEASURES)}")
+    table, column, key = POWER_MEASURES[measure]
+    if not store.has(table):
+        return dict.fromkeys(codes, float("nan"))
+    keys: list[object] = list(codes.values()) if key == "ccode" else list(codes)
     df = query(
         store,
-        f"SELECT ccode, {column} AS v FROM nmc WHERE year = ? AND ccode IN "
-        f"({', '.join('?' * len(codes))})",
-        [year, *codes.values()],
+        f"SELECT {key} AS k, {column} AS v FROM {table} WHERE year = ? AND {key} IN "
+        f"({', '.join('?' * len(keys))})",
+        [year, *keys],
     )
-    by_code = dict(zip(df["ccode"].astype(int), df["v"].astype(float), strict=True))
-    vals = np.array([by_code.get(c, np.nan) for c in codes.values()], dtype=float)
+    by_key: dict[object, float] = {
+        k: float(v) for k, v in zip(df["k"].tolist(), df["v"].tolist(), strict=True) if pd.notna(v)
+    }
+    vals = np.array(
+        [by_key.get(codes[i] if key == "ccode" else i, np.nan) for i in codes], dtype=float
+    )
     total = vals.sum() if np.all(np.isfinite(vals)) else np.nan
-    share = {
-        iso: (v / total if total and np.isfinite(total) else np.nan)
+    return {
+        iso: (v / total if np.isfinite(total) and total > 0 else np.nan)
         for iso, v in zip(codes, vals, strict=True)
     }
-    out = _rows(codes, criterion, column, {(i, j): share[j] for i, j in _pairs(codes)})
+
+
+def milex_shares(store: Store, year: int, codes: Mapping[str, int]) -> tuple[str, dict[str, float]]:
+    """Military-spending shares from SIPRI, or from NMC where SIPRI lacks a state that year.
+
+    SIPRI's current-US$ series starts late for some states (Russia 1987, China 1989);
+    NMC's ``milex`` (also current US$) then stands in, and the component says so.
+    """
+    share = source_shares(store, year, codes, "milex")
+    if all(np.isfinite(v) for v in share.values()):
+        return "milex", share
+    return "nmc_milex", source_shares(store, year, codes, "nmc_milex")
+
+
+def power_components(
+    store: Store, year: int, codes: Mapping[str, int], measure: str = "milex"
+) -> pd.DataFrame:
+    """Aggregate power: the source's share of the set's total on ``measure``."""
+    if measure == "milex":
+        measure, share = milex_shares(store, year, codes)
+    else:
+        share = source_shares(store, year, codes, measure)
+    out = _rows(codes, "power", f"{measure}_share", {(i, j): share[j] for i, j in _pairs(codes)})
     out["score"] = out["raw"]
     return out
 
 
-def power_components(store: Store, year: int, codes: Mapping[str, int]) -> pd.DataFrame:
-    """Aggregate power: the source's CINC share within the set of states."""
-    return _share_component(store, year, codes, "cinc", "power")
+def capability_components(
+    store: Store, year: int, codes: Mapping[str, int], distances: Mapping[tuple[str, str], float]
+) -> pd.DataFrame:
+    """Offensive capability: the source's military-spending share, discounted by distance.
+
+    The source's share of the set's military expenditure (SIPRI) is projected over
+    the distance to the perceiver (``distances``, km; minimum distance where known,
+    else between capitals) by the loss-of-strength gradient (:func:`lsg_discount`).
+    ``raw`` is the undiscounted share.
+    """
+    name, share = milex_shares(store, year, codes)
+    raw = {(i, j): share[j] for i, j in _pairs(codes)}
+    out = _rows(codes, "capability", f"{name}_share_lsg", raw)
+    out["score"] = [
+        lsg_discount(r, distances.get((i, j), np.nan)) if np.isfinite(r) else np.nan
+        for i, j, r in zip(out["perceiver"], out["source"], out["raw"], strict=True)
+    ]
+    return out
 
 
-def capability_components(store: Store, year: int, codes: Mapping[str, int]) -> pd.DataFrame:
-    """Offensive capability: the source's share of the set's military spending and personnel."""
-    return pd.concat(
-        [
-            _share_component(store, year, codes, "milex", "capability"),
-            _share_component(store, year, codes, "milper", "capability"),
-        ],
-        ignore_index=True,
-    )
+def _last_year(store: Store, table: str, lo: str, hi: str) -> tuple[int, int] | None:
+    """First and last year of ``table`` (None when absent or empty)."""
+    if not store.has(table):
+        return None
+    row = store.con.execute(f"SELECT min({lo}), max({hi}) FROM {table}").fetchone()
+    if row is None or row[0] is None:
+        return None
+    return int(row[0]), int(row[1])
 
 
-def _covered(store: Store, table: str, year_sql: str, year: int, a: int, b: int) -> bool:
+def _covered(
+    store: Store, table: str, year_sql: tuple[str, str], year: int, a: int, b: int
+) -> bool:
     """Whether ``table`` covers the dyad (a, b) in ``year`` (see the module docstring)."""
     if not store.has(table):
         return False
@@ -127,35 +245,49 @@ def _covered(store: Store, table: str, year_sql: str, year: int, a: int, b: int)
     return bool(row["lo"] <= year <= row["hi"] and row["na"] > 0 and row["nb"] > 0)
 
 
-def proximity_components(store: Store, year: int, codes: Mapping[str, int]) -> pd.DataFrame:
-    """Proximity: contiguity type, distance between capitals, minimum distance.
+def proximity_components(
+    store: Store, year: int, codes: Mapping[str, int]
+) -> tuple[pd.DataFrame, dict[tuple[str, str], float], list[str]]:
+    """Proximity: contiguity type, capital distance, minimum distance; and the notes.
 
-    Distances become closeness scores ``1 - d / MAX_DISTANCE_KM`` (1 = same place,
-    0 = antipodes); contiguity types become :data:`CONTIGUITY_SCORE`.
+    Distances become closeness by the loss-of-strength gradient
+    (:func:`lsg_proximity`); contiguity types become :data:`CONTIGUITY_SCORE`.
+    Contiguity and minimum distance past their tables' last years use the last
+    year (``carried_from``).  Also returns the distance each pair's capability is
+    discounted over (minimum distance where known, else capitals) and notes.
     """
     cont: dict[tuple[str, str], float] = {}
     capdist: dict[tuple[str, str], float] = {}
     mind: dict[tuple[str, str], float] = {}
+    notes: list[str] = []
     caps = _capitals(store, year, codes)
+    cspan = _last_year(store, "contiguity", "year(start_date)", "year(end_date)")
+    mspan = _last_year(store, "mindist", "year", "year")
+    cyear = min(year, cspan[1]) if cspan else year
+    myear = min(year, mspan[1]) if mspan else year
+    if cspan and year > cspan[1]:
+        notes.append(f"contiguity {year}: carried forward from {cspan[1]}, the table's last year")
+    if mspan and year > mspan[1]:
+        notes.append(f"minimum distance {year}: carried forward from {mspan[1]}")
     for i, j in _pairs(codes):
         a, b = codes[i], codes[j]
-        if _covered(store, "contiguity", ("year(start_date)", "year(end_date)"), year, a, b):
+        if _covered(store, "contiguity", ("year(start_date)", "year(end_date)"), cyear, a, b):
             hit = query(
                 store,
                 "SELECT min(conttype) AS t FROM contiguity WHERE ((ccode1 = ? AND ccode2 = ?) OR "
                 "(ccode1 = ? AND ccode2 = ?)) AND ? BETWEEN year(start_date) AND year(end_date) "
                 "AND conttype > 0",
-                [a, b, b, a, year],
+                [a, b, b, a, cyear],
             )["t"].iloc[0]
             cont[(i, j)] = 0.0 if pd.isna(hit) else float(hit)
         if a in caps and b in caps:
             capdist[(i, j)] = haversine_km(*caps[a], *caps[b])
-        if _covered(store, "mindist", ("year", "year"), year, a, b):
+        if _covered(store, "mindist", ("year", "year"), myear, a, b):
             hit = query(
                 store,
                 "SELECT min(mindist) AS d FROM mindist WHERE year = ? AND "
                 "((ccode1 = ? AND ccode2 = ?) OR (ccode1 = ? AND ccode2 = ?))",
-                [year, a, b, b, a],
+                [myear, a, b, b, a],
             )["d"].iloc[0]
             mind[(i, j)] = float(hit) if pd.notna(hit) else np.nan
     parts = [
@@ -166,9 +298,16 @@ def proximity_components(store: Store, year: int, codes: Mapping[str, int]) -> p
     parts[0]["score"] = parts[0]["raw"].map(
         lambda t: CONTIGUITY_SCORE.get(int(t), np.nan) if pd.notna(t) else np.nan
     )
+    parts[0]["carried_from"] = cyear if cyear != year else pd.NA
+    parts[1]["carried_from"] = pd.NA
+    parts[2]["carried_from"] = myear if myear != year else pd.NA
     for p in parts[1:]:
-        p["score"] = (1.0 - p["raw"] / MAX_DISTANCE_KM).clip(0.0, 1.0)
-    return pd.concat(parts, ignore_index=True)
+        p["score"] = p["raw"].map(lsg_proximity)
+    distances = {
+        k: mind[k] if k in mind and np.isfinite(mind[k]) else capdist.get(k, np.nan)
+        for k in _pairs(codes)
+    }
+    return pd.concat(parts, ignore_index=True), distances, notes
 
 
 def _capitals(store: Store, year: int, codes: Mapping[str, int]) -> dict[int, tuple[float, float]]:
@@ -182,9 +321,11 @@ def _capitals(store: Store, year: int, codes: Mapping[str, int]) -> dict[int, tu
         [year, *codes.values()],
     )
     return {
-        int(r.ccode): (float(r.lat), float(r.lng))
-        for r in df.itertuples()
-        if pd.notna(r.lat) and pd.notna(r.lng)
+        int(c): (float(la), float(ln))
+        for c, la, ln in zip(
+            df["ccode"].tolist(), df["lat"].tolist(), df["lng"].tolist(), strict=True
+        )
+        if pd.notna(la) and pd.notna(ln)
     }
 
 
@@ -204,46 +345,65 @@ def unga_agreement(
     isos = set(codes)
     pairs = matrix[matrix["iso3_a"].isin(isos) & matrix["iso3_b"].isin(isos)]
     out: dict[tuple[str, str], float] = {}
-    for r in pairs.itertuples():
-        out[(r.iso3_a, r.iso3_b)] = out[(r.iso3_b, r.iso3_a)] = float(r.same_vote)
+    for x, y, v in zip(
+        pairs["iso3_a"].tolist(), pairs["iso3_b"].tolist(), pairs["same_vote"].tolist(), strict=True
+    ):
+        out[(str(x), str(y))] = out[(str(y), str(x))] = float(v)
     return out
 
 
 def intention_components(
     store: Store, year: int, codes: Mapping[str, int], events_store: Path | None = None
-) -> pd.DataFrame:
-    """Offensive intentions: MID history, material-conflict share of events, UNGA disagreement.
+) -> tuple[pd.DataFrame, list[str]]:
+    """Offensive intentions from behaviour: MIDs, material conflict, alliance ties.
 
-    * ``mid_years``: years with a militarised dispute between the two in the last
-      :data:`MID_WINDOW` years, divided by :data:`MID_WINDOW`.
+    * ``mid_years``: years with a militarised dispute between the two among the
+      last :data:`MID_WINDOW` years that the MID table covers, over those years
+      (MIDs end in 2014, so a 2019 score rests on 2010-2014 and says so).
     * ``icews_matl_conf_share``: the source's material-conflict events towards the
-      perceiver as a share of all its events towards the perceiver (ICEWS table).
-    * ``events_matl_conf_share``: the same from the GDELT events store, when given.
-    * ``unga_disagreement``: 1 - the pair's UNGA same-vote share in the year.
+      perceiver as a share of all its events towards the perceiver (ICEWS table);
+      ``events_matl_conf_share`` the same from the events store, when given.
+    * ``atop_tie``: ATOP obligation (last ATOP year carried forward): defence or
+      offence pact 0, neutrality or non-aggression 0.25, consultation only 0.4,
+      none 0.5 (no information either way).
+
+    UNGA disagreement is *not* an intention: see :func:`diplomatic_distance`.
     """
+    notes: list[str] = []
     mids: dict[tuple[str, str], float] = {}
-    for i, j in _pairs(codes):
-        a, b = codes[i], codes[j]
-        lo = year - MID_WINDOW + 1
-        if _covered(store, "mids", ("year", "year"), year, a, b) and _covered(
-            store, "mids", ("year", "year"), lo, a, b
-        ):
-            n = query(
-                store,
-                "SELECT count(DISTINCT year) AS n FROM mids WHERE year BETWEEN ? AND ? AND "
-                "((ccode1 = ? AND ccode2 = ?) OR (ccode1 = ? AND ccode2 = ?))",
-                [lo, year, a, b, b, a],
-            )["n"].iloc[0]
-            mids[(i, j)] = float(n)
-    agree = unga_agreement(store, year, codes)
+    span = _last_year(store, "mids", "year", "year")
+    lo = year - MID_WINDOW + 1
+    hi = min(year, span[1]) if span else year
+    if span and lo <= hi:
+        if hi < year:
+            notes.append(
+                f"MIDs {year}: the table ends in {span[1]}, so MID history covers {lo}-{hi} only"
+            )
+        for i, j in _pairs(codes):
+            a, b = codes[i], codes[j]
+            if _covered(store, "mids", ("year", "year"), hi, a, b):
+                n = query(
+                    store,
+                    "SELECT count(DISTINCT year) AS n FROM mids WHERE year BETWEEN ? AND ? AND "
+                    "((ccode1 = ? AND ccode2 = ?) OR (ccode1 = ? AND ccode2 = ?))",
+                    [lo, hi, a, b, b, a],
+                )["n"].iloc[0]
+                mids[(i, j)] = float(n) / (hi - lo + 1)
+    elif span:
+        notes.append(f"MIDs {year}: no MID data in {lo}-{year} (table ends {span[1]})")
+    atop_span = _last_year(store, "atop", "year", "year")
+    ayear = min(year, atop_span[1]) if atop_span else year
+    if atop_span and year > atop_span[1]:
+        notes.append(f"ATOP {year}: alliances carried forward from {atop_span[1]}")
+    ties = atop_obligations(store, ayear, codes)
     parts = [
         _rows(codes, "intentions", "mid_years", mids),
         _rows(codes, "intentions", "icews_matl_conf_share", _icews_conflict(store, year, codes)),
-        _rows(codes, "intentions", "unga_disagreement", {k: 1.0 - v for k, v in agree.items()}),
+        _rows(codes, "intentions", "atop_tie", {k: _tie_score(v) for k, v in ties.items()}),
     ]
-    parts[0]["score"] = parts[0]["raw"] / MID_WINDOW
-    for p in parts[1:]:
+    for p in parts:
         p["score"] = p["raw"]
+    parts[2]["carried_from"] = ayear if ayear != year else pd.NA
     if events_store is not None:
         from dyadscope.theory._events import material_conflict_share
 
@@ -251,7 +411,23 @@ def intention_components(
         part = _rows(codes, "intentions", "events_matl_conf_share", ev)
         part["score"] = part["raw"]
         parts.append(part)
-    return pd.concat(parts, ignore_index=True)
+    return pd.concat(parts, ignore_index=True), notes
+
+
+def _tie_score(obligations: str) -> float:
+    """Intentions score of an ATOP obligation string (see :func:`intention_components`)."""
+    kinds = [k for k in obligations.split("+") if k]
+    if not kinds:
+        return ATOP_NONE_SCORE
+    scores = [ATOP_INTENT_SCORE[k] for k in kinds if k in ATOP_INTENT_SCORE]
+    return min(scores) if scores else ATOP_CONSULT_SCORE
+
+
+def diplomatic_distance(
+    store: Store, year: int, codes: Mapping[str, int]
+) -> dict[tuple[str, str], float]:
+    """UNGA diplomatic distance per ordered pair: 1 - same-vote share (not a threat criterion)."""
+    return {k: 1.0 - v for k, v in unga_agreement(store, year, codes).items()}
 
 
 def _icews_conflict(
@@ -268,7 +444,11 @@ def _icews_conflict(
         f"WHERE year = ? AND source_iso3 IN ({marks}) AND target_iso3 IN ({marks})",
         [year, *isos, *isos],
     )
-    return {(r.i, r.j): float(r.s) for r in df.itertuples() if pd.notna(r.s)}
+    return {
+        (str(i), str(j)): float(v)
+        for i, j, v in zip(df["i"].tolist(), df["j"].tolist(), df["s"].tolist(), strict=True)
+        if pd.notna(v)
+    }
 
 
 #: ATOP obligation columns, strongest first, and their short labels.

@@ -13,13 +13,22 @@ Series (one row per period):
   months: ``conflict_a_third`` and ``conflict_b_third`` are the dyads'
   ``conflict_index`` (see :mod:`dyadscope.events.aggregate`), ``coop_ab`` is A–B's
   ``coop_share``;
-* otherwise yearly, from UNGA roll calls: conflict = 1 − same-vote share of A and
-  the third (and of B and the third); cooperation = A–B same-vote share.
+* otherwise yearly: conflict with the third = the absolute UNGA ideal-point
+  distance of A (and of B) from the third state (Bailey, Strezhnev & Voeten 2017,
+  table ``ideal_points``); cooperation = the A–B UNGA same-vote share (an A–B
+  ideal-point distance would be collinear with the other two).  Where a state has
+  no ideal point, UNGA disagreement stands in and ``source`` says so.
 
-Pipeline (statsmodels): ADF and KPSS tests on each series; if any series is not
-stationary by both tests, all series are differenced together (up to twice); a
-VAR whose lag order minimises the chosen information criterion (AIC by default,
-BIC on request) over 1..maxlags; F-tests of Granger causality in both directions.
+The window starts in 1993 by default (after the Soviet collapse, which a single
+VAR spanning it would treat as one regime).
+
+Default method, Toda–Yamamoto (:mod:`dyadscope.theory._toda`): a VAR in levels with
+``p + d_max`` lags (``p`` by AIC/BIC, ``d_max`` the highest integration order by
+ADF/KPSS), Wald tests on the first ``p`` lags only, so no series is differenced
+that is stationary.  ``method="var-diff"`` keeps the earlier route (difference
+every series until all pass ADF/KPSS, then F-tests).  A CUSUM test of the
+cooperation equation looks for a structural break; when it finds one, the break
+period is reported and the test is re-run on each segment long enough for it.
 """
 
 from __future__ import annotations
@@ -163,7 +172,7 @@ def granger_var(
 
 
 def _granger_table(fit: Any, caused: str, causing: list[str], alpha: float) -> pd.DataFrame:
-    tests = [(c, caused) for c in causing]
+    tests: list[tuple[str | list[str], str]] = [(c, caused) for c in causing]
     if len(causing) > 1:
         tests.append((causing, caused))
     tests += [(caused, c) for c in causing]
@@ -193,7 +202,8 @@ def _coefficients(fit: Any) -> pd.DataFrame:
             .melt(id_vars="term", var_name="equation", value_name=name)
         )
         parts.append(long.set_index(["equation", "term"]))
-    return pd.concat(parts, axis=1).reset_index()
+    out: pd.DataFrame = pd.concat(parts, axis=1).reset_index()
+    return out
 
 
 @dataclass
@@ -224,11 +234,18 @@ class ExternalResult(TheoryResult):
     series: pd.DataFrame = field(default_factory=pd.DataFrame)
     coverage: pd.DataFrame = field(default_factory=pd.DataFrame)
     caveats: list[str] = field(default_factory=list)
+    method: str = "toda-yamamoto"
+    d_max: int = 0
+    window: tuple[int, int | None] = (1993, None)
+    breaks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    segments: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        """Tables by name: granger (main), stationarity, coefficients, series, coverage."""
+        """Tables by name: granger (main), breaks, segments, stationarity, coefficients, ..."""
         return {
             "granger": self.granger,
+            "breaks": self.breaks,
+            "segments": self.segments,
             "stationarity": self.stationarity,
             "coefficients": self.coefficients,
             "series": self.series,
@@ -242,6 +259,10 @@ class ExternalResult(TheoryResult):
             "b": self.b,
             "third": self.third,
             "frequency": self.frequency,
+            "method": self.method,
+            "window": list(self.window),
+            "series_names": ["coop_ab", "conflict_a_third", "conflict_b_third"],
+            "d_max": self.d_max,
             "source": self.source,
             "first_period": self.first_period,
             "last_period": self.last_period,
@@ -274,22 +295,62 @@ class ExternalResult(TheoryResult):
 
     def summary_lines(self) -> list[str]:
         """Plain-language summary for the brief and the CLI."""
+        how = (
+            f"Toda-Yamamoto VAR in levels, lag {self.lag_order} by {self.ic.upper()} + "
+            f"{self.d_max} extra"
+            if self.method == "toda-yamamoto"
+            else f"differenced {self.differences}x; VAR lag {self.lag_order} by {self.ic.upper()}"
+        )
         out = [
             f"{self.a}-{self.b} cooperation vs conflict of each with {self.third}, "
             f"{self.frequency}ly {self.first_period}-{self.last_period} from {self.source} "
-            f"(N = {self.nobs} after differencing {self.differences}x; VAR lag {self.lag_order} "
-            f"by {self.ic.upper()}).",
+            f"(N = {self.nobs}; {how}).",
         ]
-        for r in self.granger.itertuples():
-            word = "helps" if r.significant else "does not help"
+        for r in self.granger.to_dict("records"):
+            word = "helps" if r["significant"] else "does not help"
+            stat = f"F = {r['f_stat']:.2f}" if "f_stat" in r else f"Wald = {r['wald']:.2f}"
             out.append(
-                f"{r.causing} {word} predict {r.caused} (F = {r.f_stat:.2f}, p = {r.p_value:.3f})."
+                f"{r['causing']} {word} predict {r['caused']} ({stat}, p = {r['p_value']:.3f})."
+            )
+        for r in self.breaks.to_dict("records"):
+            out.append(
+                f"CUSUM stability test of the cooperation equation: p = {r['p_value']:.3f}"
+                + (f"; break at {r['break_period']}." if r["break_period"] else "; no break.")
             )
         out.append(f"Verdict: {self.verdict}.")
         return out + self.caveats
 
 
-def _yearly_series(store: Store, a: str, b: str, third: str) -> pd.DataFrame:
+def _yearly_series(store: Store, a: str, b: str, third: str) -> tuple[pd.DataFrame, str]:
+    """A-B same-vote share, and each member's ideal-point distance from the third state.
+
+    Cooperation is not an ideal-point distance too: on one dimension, with the third
+    state outside the pair, |a - b| = |a - t| - |b - t| and the three series would be
+    collinear.  Without ideal points for all three, UNGA disagreement stands in.
+    """
+    votes = _vote_series(store, a, b, third)
+    if store.has("ideal_points"):
+        ip = store.con.execute(
+            "SELECT iso3, year, ideal_point FROM ideal_points WHERE iso3 IN (?, ?, ?)",
+            [a, b, third],
+        ).df()
+        wide = ip.pivot_table(index="year", columns="iso3", values="ideal_point")
+        if {a, b, third} <= set(wide.columns):
+            frame = pd.DataFrame(
+                {
+                    "coop_ab": votes["coop_ab"],
+                    "conflict_a_third": (wide[a] - wide[third]).abs(),
+                    "conflict_b_third": (wide[b] - wide[third]).abs(),
+                }
+            )
+            return frame, (
+                "UNGA: A-B same-vote share; ideal-point distance from the third state "
+                "(Bailey, Strezhnev & Voeten)"
+            )
+    return votes, "UNGA roll calls (same-vote share)"
+
+
+def _vote_series(store: Store, a: str, b: str, third: str) -> pd.DataFrame:
     from dyadscope.indicators import compute
 
     require_tables(store, "unga_votes", "unga_rollcalls")
@@ -353,6 +414,43 @@ def _longest_run(frame: pd.DataFrame, freq: str) -> pd.DataFrame:
     return full.iloc[breaks[i] : breaks[i + 1]]
 
 
+def _window(raw: pd.DataFrame, freq: str, start: int, end: int | None) -> pd.DataFrame:
+    years = np.array([int(str(p)[:4]) for p in raw.index])
+    keep = (years >= start) & (years <= (end if end is not None else 9999))
+    return raw[keep]
+
+
+def _segments(data: pd.DataFrame, cut: int | None, ic: IC, alpha: float) -> pd.DataFrame:
+    """The joint Toda-Yamamoto test re-run on each side of a break (when long enough)."""
+    from dyadscope.theory._toda import toda_yamamoto
+
+    if cut is None:
+        return pd.DataFrame()
+    rows = []
+    for name, part in (("before", data.iloc[:cut]), ("after", data.iloc[cut:])):
+        row: dict[str, Any] = {
+            "segment": name,
+            "first_period": str(part.index[0]) if len(part) else None,
+            "last_period": str(part.index[-1]) if len(part) else None,
+            "n": len(part),
+            "joint_p_value": np.nan,
+            "note": "",
+        }
+        if len(part) < MIN_OBS:
+            row["note"] = f"too short for the test (fewer than {MIN_OBS} periods)"
+        else:
+            try:
+                table, *_ = toda_yamamoto(
+                    part, "coop_ab", ["conflict_a_third", "conflict_b_third"], ic=ic, alpha=alpha
+                )
+                joint = table[table["causing"] == "conflict_a_third+conflict_b_third"]
+                row["joint_p_value"] = float(joint["p_value"].iloc[0])
+            except (MissingData, InputError, np.linalg.LinAlgError) as exc:
+                row["note"] = str(exc)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def externally_driven(
     store: Store,
     a: str,
@@ -363,53 +461,82 @@ def externally_driven(
     ic: IC = "aic",
     maxlags: int | None = None,
     alpha: float = 0.05,
+    start: int = 1993,
+    end: int | None = None,
+    method: Literal["toda-yamamoto", "var-diff"] = "toda-yamamoto",
 ) -> ExternalResult:
-    """Granger-test whether conflict with ``third`` drives ``a``–``b`` cooperation.
+    """Test whether conflict with ``third`` helps predict ``a``–``b`` cooperation.
 
     Uses monthly event series when ``events_store`` holds at least
-    :data:`MIN_MONTHS` common months for the three dyads, else yearly UNGA votes.
+    :data:`MIN_MONTHS` common months for the three dyads in the window
+    ``start``..``end``, else yearly UNGA ideal-point distances.  ``method`` is
+    ``"toda-yamamoto"`` (default) or ``"var-diff"``.
 
     >>> from dyadscope.data.store import vendored_store  # doctest: +SKIP
     >>> res = externally_driven(vendored_store(), "RUS", "CHN", "USA")  # doctest: +SKIP
     >>> print("\\n".join(res.summary_lines()))  # doctest: +SKIP
     """
+    from dyadscope.theory._toda import cusum_break, toda_yamamoto
+
+    if method not in ("toda-yamamoto", "var-diff"):
+        raise InputError(f"method {method!r}: use 'toda-yamamoto' or 'var-diff'")
+    if end is not None and start > end:
+        raise InputError(f"start {start} is after end {end}")
     codes = list(resolve_states(store, [a, b, third]))
     if len(codes) != 3:
         raise InputError(f"need three different states; got {a!r}, {b!r} and third {third!r}")
     a, b, third = codes
-    freq, source, data = "year", "UNGA roll calls (same-vote share)", pd.DataFrame()
+    freq, source, data = "year", "", pd.DataFrame()
     raw = pd.DataFrame()
     notes: list[str] = []
     if events_store is not None:
-        raw = _monthly_series(Path(events_store), a, b, third)
+        raw = _window(_monthly_series(Path(events_store), a, b, third), "month", start, end)
         monthly = _longest_run(raw, "month")
         if len(monthly) >= MIN_MONTHS:
             freq, source, data = "month", "GDELT events store (coop_share, conflict_index)", monthly
         else:
             notes.append(
                 f"The events store has {len(monthly)} common consecutive months (fewer than "
-                f"{MIN_MONTHS}), so the yearly UNGA series were used instead."
+                f"{MIN_MONTHS}), so the yearly series were used instead."
             )
     if data.empty:
-        raw = _yearly_series(store, a, b, third)
+        yearly, source = _yearly_series(store, a, b, third)
+        raw = _window(yearly, "year", start, end)
         data = _longest_run(raw, "year")
+        notes.append(
+            "ICEWS yearly counts in the store cover 2002-2014 only (fewer than "
+            f"{MIN_OBS} years), so they are not used for the test."
+        )
     if len(data) < MIN_OBS:
         raise MissingData(
-            f"{a}-{b} with {third}: only {len(data)} consecutive {freq}s with all three series; "
-            f"the test needs at least {MIN_OBS}"
+            f"{a}-{b} with {third}: only {len(data)} consecutive {freq}s with all three series "
+            f"from {start}; the test needs at least {MIN_OBS}"
         )
-    test = granger_var(
-        data,
-        "coop_ab",
-        ["conflict_a_third", "conflict_b_third"],
-        ic=ic,
-        maxlags=maxlags,
-        alpha=alpha,
+    causing = ["conflict_a_third", "conflict_b_third"]
+    diff_test = granger_var(data, "coop_ab", causing, ic=ic, maxlags=maxlags, alpha=alpha)
+    if method == "toda-yamamoto":
+        granger, lag, d_max, nobs = toda_yamamoto(
+            data, "coop_ab", causing, ic=ic, maxlags=maxlags, alpha=alpha
+        )
+    else:
+        granger, lag, d_max = diff_test.granger, diff_test.lag_order, 0
+        nobs = diff_test.nobs
+    brk = cusum_break(data, "coop_ab", lag + d_max, alpha)
+    break_period = str(data.index[brk.break_index]) if brk.break_index is not None else None
+    breaks = pd.DataFrame(
+        [
+            {
+                "test": "CUSUM of OLS residuals (Ploberger & Kraemer 1992), coop_ab equation",
+                "statistic": brk.statistic,
+                "p_value": brk.p_value,
+                "break_period": break_period,
+            }
+        ]
     )
     series = data.rename_axis("period").reset_index()
     series["period"] = series["period"].astype(str)
     return ExternalResult(
-        assumptions=_assumptions(freq),
+        assumptions=_assumptions(freq, source),
         a=a,
         b=b,
         third=third,
@@ -417,56 +544,62 @@ def externally_driven(
         source=source,
         first_period=series["period"].iloc[0],
         last_period=series["period"].iloc[-1],
-        nobs=test.nobs,
-        lag_order=test.lag_order,
+        nobs=nobs,
+        lag_order=lag,
         ic=ic,
-        differences=test.differences,
+        differences=diff_test.differences if method == "var-diff" else 0,
         alpha=alpha,
-        granger=test.granger,
-        stationarity=test.stationarity,
-        coefficients=test.coefficients,
+        granger=granger,
+        stationarity=diff_test.stationarity,
+        coefficients=diff_test.coefficients,
         series=series,
         coverage=_coverage(raw),
-        caveats=notes + _caveats(freq, test),
+        caveats=notes + _caveats(freq, diff_test, method, nobs),
+        method=method,
+        d_max=d_max,
+        window=(start, end),
+        breaks=breaks,
+        segments=_segments(data, brk.break_index, ic, alpha),
     )
 
 
-def _assumptions(freq: str) -> list[str]:
+def _assumptions(freq: str, source: str) -> list[str]:
     conflict = (
         "the GDELT conflict index of each dyad"
         if freq == "month"
-        else "UNGA disagreement (1 - same-vote share) of each state with the third"
+        else f"{source}: the distance of each member from the third state"
     )
     return [
-        f"Pressure from the third state is measured by {conflict}; cooperation by the pair's "
-        + ("cooperative share of events." if freq == "month" else "UNGA same-vote share."),
-        "The relationships are linear and stable over the whole span (one VAR, fixed lags).",
+        f"Pressure from the third state is measured by {conflict}; cooperation by "
+        + (
+            "the pair's cooperative share of events."
+            if freq == "month"
+            else "the pair's UNGA same-vote share."
+        ),
+        "The window starts after the Soviet collapse (1993 by default); within it the "
+        "relationships are taken as linear, and a CUSUM test checks that they are stable.",
         "Granger causality means predictive precedence, not causation.",
     ]
 
 
-def _caveats(freq: str, test: VarTest) -> list[str]:
+def _caveats(freq: str, test: VarTest, method: str, nobs: int) -> list[str]:
     out = [
         "Granger causality is about prediction: a common cause or an omitted series can "
         "produce it, and it cannot show why states act."
     ]
-    if test.nobs < 50:
+    if nobs < 50:
         out.append(
-            f"Only {test.nobs} observations: tests have little power, so 'no effect' "
+            f"Only {nobs} observations: tests have little power, so 'no effect' "
             "is weak evidence of absence."
         )
-    if test.differences:
+    if method == "var-diff" and test.differences:
         out.append(
             f"Series were differenced {test.differences}x to pass ADF/KPSS, so the test "
             "is about changes, not levels."
         )
-    if not test.stationarity[test.stationarity["differences"] == test.differences][
-        "stationary"
-    ].all():
-        out.append("Some series remain non-stationary after differencing; p-values may be off.")
     if freq == "year":
         out.append(
-            "The yearly fallback uses UNGA votes, which mix many issues and move slowly; "
-            "it is a weak proxy for conflict and cooperation."
+            "Yearly UNGA positions move slowly and mix many issues; they are a weak proxy "
+            "for conflict and cooperation."
         )
     return out

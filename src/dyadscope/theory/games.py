@@ -302,6 +302,15 @@ class GameResult(TheoryResult):
     sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
     factors: pd.DataFrame = field(default_factory=pd.DataFrame)
     tournament: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Each member's own payoffs and δ* when the sides differ (empty when symmetric).
+    members: dict[str, Payoffs] = field(default_factory=dict)
+
+    @property
+    def delta_star_by_member(self) -> dict[str, float]:
+        """δ* per member: each side's grim-trigger threshold from its own payoffs."""
+        if not self.members:
+            return {"both": self.delta_star}
+        return {m: critical_discount(p) for m, p in self.members.items()}
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """Tables by name: tournament (main), sensitivity, factors."""
@@ -316,6 +325,8 @@ class GameResult(TheoryResult):
         return {
             "payoffs": dict(self.payoffs._asdict()),
             "delta_star": self.delta_star,
+            "delta_star_by_member": self.delta_star_by_member,
+            "payoffs_by_member": {m: dict(p._asdict()) for m, p in self.members.items()},
             "payoff_source": self.source,
             "turns": self.turns,
             "repetitions": self.repetitions,
@@ -331,17 +342,32 @@ def alliance_game(
     seed: int = 1,
     *,
     levels: Mapping[str, float] | None = None,
+    members: Mapping[str, Payoffs | tuple[float, float, float, float]] | None = None,
 ) -> GameResult:
     """δ*, its sensitivity and a strategy tournament for the given or case-derived payoffs.
 
     ``payoffs`` (T, R, P, S) wins over ``case``; with neither, Axelrod's (5, 3, 1, 0)
     is used.
     ``levels`` sets case factors' levels (e.g. a scenario's clamps).
+    ``members`` maps each state to its own payoffs (an asymmetric game): each side's
+    δ* is then ``(T_i - R_i) / (T_i - P_i)`` and cooperation under grim trigger
+    needs both to hold, so the game's ``delta_star`` is the larger of the two.
+
+    >>> g = alliance_game(members={"RUS": (5.5, 3.5, 1, 0), "CHN": (4, 3, 1, 0)}, turns=5,
+    ...                   repetitions=1)
+    >>> {m: round(d, 4) for m, d in g.delta_star_by_member.items()}, round(g.delta_star, 4)
+    ({'RUS': 0.4444, 'CHN': 0.3333}, 0.4444)
 
     >>> alliance_game((5, 3, 1, 0), turns=20, repetitions=1).delta_star
     0.5
     """
-    if payoffs is not None:
+    sides = {str(m): Payoffs(*p).validate(f"payoffs of {m}") for m, p in (members or {}).items()}
+    if members is not None and len(sides) != 2:
+        raise InvalidPayoffs(f"members: give payoffs for exactly two states; got {list(sides)}")
+    if sides and payoffs is None:
+        pay = max(sides.values(), key=critical_discount)
+        source = "user, per member"
+    elif payoffs is not None:
         pay = Payoffs(*payoffs).validate()
         source = "user"
     elif case is not None:
@@ -369,6 +395,7 @@ def alliance_game(
         sensitivity=payoff_sensitivity(pay),
         factors=factor_sensitivity(case, levels) if case is not None else pd.DataFrame(),
         tournament=played,
+        members=sides,
     )
 
 

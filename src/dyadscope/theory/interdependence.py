@@ -1,26 +1,39 @@
 """Asymmetric interdependence: sensitivity, vulnerability and leverage (Keohane & Nye).
 
 Keohane and Nye (1977, *Power and Interdependence*) separate two kinds of
-dependence.  **Sensitivity** is how much one side is affected by changes in the
+dependence.  **Sensitivity** is how much one side is exposed to changes in the
 other before it can adjust; **vulnerability** is what it would cost to adjust,
 i.e. how hard the ties are to replace.  Asymmetry in dependence is a source of
 power: the less dependent side has leverage over the more dependent one.
 
-Measures, per direction and year, on a 0–1 scale (shares):
+Both members are measured through the same channels, each as the partner's share
+of the state's own flow (0-1), per year:
 
-* **sensitivity** of A to B: B's share of A's total trade (``trade_share_a``);
-* **vulnerability** of A to B: the mean of the dependence channels that are hard
-  to substitute in the short run, namely B's share of A's arms imports
-  (``arms_share_a_from_b``) and of A's energy imports (no energy data exists in
-  dyadscope's sources yet, so the energy channel is NA and the result says so);
-* **dependence** of A on B: the mean of the available channels (trade, arms,
-  energy), and the **leverage** of A over B = dependence of B on A minus
-  dependence of A on B, in [-1, 1]; positive means B needs A more than A needs B.
-  Leverage is computed only from channels available for *both* directions in the
-  year, so a missing channel on one side cannot create a spurious asymmetry.
+* ``trade``: the partner's share of the state's total trade, numerator and
+  denominator from one source (COW, to 2014; the vendored DOTS extract has no
+  world totals, so later years are NA);
+* ``energy_<fuel>_supply`` and ``energy_<fuel>_market`` for pipeline gas, LNG and
+  crude oil: the share of the state's imports bought from the partner, and of its
+  exports sold to the partner (Energy Institute; the by-year gas sheet from 2000,
+  the 2023 matrices for crude);
+* ``arms_supply`` and ``arms_market``: the partner's share of the state's arms
+  imports and exports (SIPRI full register, TIV).
 
-The inputs come from :func:`dyadscope.indicators.compute`, so the shares are the
-same numbers the indicators section shows.
+Sensitivity is that share.  Vulnerability is the share scaled by how few
+alternatives the state uses in the channel: ``share x HHI``, where HHI is the
+Herfindahl index of the state's partners in the channel that year (trade: COW
+dyadic flows, only where they account for at least 90% of the state's reported
+total; arms: the SIPRI register).  Pipeline gas is fixed infrastructure that
+cannot be redirected in the short run, so its vulnerability equals its
+sensitivity.  Seaborne crude and LNG are fungible at world prices and the EI
+sheets give no complete partner list per state and year, so their vulnerability
+is NA (said in the notes).  Nothing here is tuned: there are no weights.
+
+The **leverage** of A over B per year is the mean over flow families (trade,
+pipeline gas, LNG, crude, arms) measured for *both* sides of (B's exposure - A's
+exposure), a state's exposure in a family being its largest share there as buyer
+or seller; once from sensitivity and once from vulnerability.  Positive means B
+needs A more than A needs B.
 """
 
 from __future__ import annotations
@@ -32,105 +45,236 @@ import numpy as np
 import pandas as pd
 
 from dyadscope.errors import InputError
-from dyadscope.theory._common import TheoryResult, resolve_states
+from dyadscope.theory._common import TheoryResult, query, resolve_states
 
 if TYPE_CHECKING:
     from dyadscope.data.store import Store
 
-__all__ = ["CHANNELS", "InterdependenceResult", "interdependence"]
+__all__ = [
+    "CHANNELS",
+    "InterdependenceResult",
+    "channel_family",
+    "herfindahl",
+    "interdependence",
+]
 
-#: Dependence channels: name -> (indicator for A's dependence on B, for B's on A, short-run
-#: substitutable?).  ``None`` marks a channel with no indicator in the data yet.
-CHANNELS: dict[str, tuple[str | None, str | None, bool]] = {
-    "trade": ("trade_share_a", "trade_share_b", True),
-    "arms": ("arms_share_a_from_b", "arms_share_b_from_a", False),
-    "energy": (None, None, False),
+#: Channel -> (indicator for A's value, for B's value, vulnerability rule).
+#: Rules: "hhi_trade"/"hhi_arms_in"/"hhi_arms_out" (share x partner HHI), "fixed"
+#: (= sensitivity), None (not measured).
+CHANNELS: dict[str, tuple[str, str, str | None]] = {
+    "trade": ("trade_share_a", "trade_share_b", "hhi_trade"),
+    "energy_pipeline_gas_supply": (
+        "energy_pipeline_gas_share_a_imports",
+        "energy_pipeline_gas_share_b_imports",
+        "fixed",
+    ),
+    "energy_pipeline_gas_market": (
+        "energy_pipeline_gas_share_a_exports",
+        "energy_pipeline_gas_share_b_exports",
+        "fixed",
+    ),
+    "energy_lng_supply": ("energy_lng_share_a_imports", "energy_lng_share_b_imports", None),
+    "energy_lng_market": ("energy_lng_share_a_exports", "energy_lng_share_b_exports", None),
+    "energy_crude_supply": ("energy_crude_share_a_imports", "energy_crude_share_b_imports", None),
+    "energy_crude_market": ("energy_crude_share_a_exports", "energy_crude_share_b_exports", None),
+    "arms_supply": ("arms_share_a_from_b", "arms_share_b_from_a", "hhi_arms_in"),
+    "arms_market": ("arms_export_share_a_to_b", "arms_export_share_b_to_a", "hhi_arms_out"),
 }
+#: Share of a state's reported total trade its dyadic rows must cover for an HHI.
+TRADE_HHI_COVERAGE = 0.9
+
+
+def herfindahl(values: pd.Series | list[float]) -> float:
+    """Herfindahl index of partner flows: sum of squared shares (NaN if the total is 0).
+
+    Worked example: flows 6, 3, 1 -> shares 0.6, 0.3, 0.1 -> 0.36 + 0.09 + 0.01 = 0.46.
+
+    >>> herfindahl([6, 3, 1])
+    0.46
+    """
+    arr = np.asarray(values, dtype=float)
+    arr = arr[np.isfinite(arr)]
+    total = arr.sum()
+    if total <= 0:
+        return float("nan")
+    return float(round(((arr / total) ** 2).sum(), 12))
 
 
 @dataclass
 class InterdependenceResult(TheoryResult):
     """Interdependence of ``a`` and ``b`` over years.
 
-    * ``dependence``: year, dependent, on, channel, value (share, NA where the data
-      say nothing), source.
-    * ``sensitivity``: year, state, partner, sensitivity, vulnerability, dependence,
-      channels (those with data for this state; compare states only on shared ones).
-    * ``leverage``: year, leverage_a_over_b, leverage_b_over_a, channels_used.
+    * ``channels``: year, state, partner, channel, sensitivity, vulnerability,
+      source (main table; NA where the data say nothing).
+    * ``sensitivity``: year, state, partner, sensitivity and vulnerability (means
+      over the channels with data), channels.
+    * ``leverage``: year, leverage_a_over_b, leverage_b_over_a (from sensitivity),
+      vulnerability_leverage_a_over_b, channels_used.
     """
 
     a: str = ""
     b: str = ""
     start: int = 0
     end: int = 0
-    dependence: pd.DataFrame = field(default_factory=pd.DataFrame)
+    channels: pd.DataFrame = field(default_factory=pd.DataFrame)
     sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
     leverage: pd.DataFrame = field(default_factory=pd.DataFrame)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def dependence(self) -> pd.DataFrame:
+        """The channel table under its earlier name."""
+        return self.channels
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        """Tables by name: leverage (main), sensitivity, dependence."""
+        """Tables by name: channels (main), leverage, sensitivity."""
         return {
+            "channels": self.channels,
             "leverage": self.leverage,
             "sensitivity": self.sensitivity,
-            "dependence": self.dependence,
         }
 
     def scalars(self) -> dict[str, Any]:
-        """The pair and the period."""
-        return {"a": self.a, "b": self.b, "start": self.start, "end": self.end}
+        """The pair, the period and the notes."""
+        return {
+            "a": self.a,
+            "b": self.b,
+            "start": self.start,
+            "end": self.end,
+            "notes": list(self.notes),
+        }
 
 
-def _dependence_frame(ind: pd.DataFrame, a: str, b: str, years: list[int]) -> pd.DataFrame:
+def _trade_hhi(store: Store, state: str, code: int, years: list[int]) -> dict[int, float]:
+    """HHI of ``state``'s trade partners per year (COW), where the rows are near-complete."""
+    if not (store.has("cow_trade_dyadic") and store.has("cow_trade_national")):
+        return {}
+    df = query(
+        store,
+        "SELECT d.year, coalesce(d.flow1, 0) + coalesce(d.flow2, 0) AS v FROM cow_trade_dyadic d "
+        "WHERE (d.ccode1 = ? OR d.ccode2 = ?) AND d.year BETWEEN ? AND ?",
+        [code, code, min(years), max(years)],
+    )
+    nat = query(
+        store,
+        "SELECT year, imports + exports AS t FROM cow_trade_national WHERE ccode = ? "
+        "AND year BETWEEN ? AND ?",
+        [code, min(years), max(years)],
+    )
+    totals = dict(zip(nat["year"].astype(int).tolist(), nat["t"].tolist(), strict=True))
+    out: dict[int, float] = {}
+    for year, grp in df.groupby("year"):
+        y = int(str(year))
+        total = totals.get(y)
+        covered = float(grp["v"].sum())
+        if total and np.isfinite(total) and covered >= TRADE_HHI_COVERAGE * float(total):
+            out[y] = herfindahl(grp["v"])
+    return out
+
+
+def _arms_hhi(store: Store, state: str, years: list[int], side: str) -> dict[int, float]:
+    """HHI of ``state``'s arms suppliers (``side="in"``) or recipients (``"out"``) per year."""
+    if not store.has("sipri_transfers"):
+        return {}
+    own, other = (
+        ("recipient_iso3", "supplier_iso3")
+        if side == "in"
+        else (
+            "supplier_iso3",
+            "recipient_iso3",
+        )
+    )
+    df = query(
+        store,
+        f"SELECT year, {other} AS p, sum(tiv) AS v FROM sipri_transfers WHERE {own} = ? "
+        "AND year BETWEEN ? AND ? GROUP BY year, p",
+        [state, min(years), max(years)],
+    )
+    return {int(str(y)): herfindahl(g["v"]) for y, g in df.groupby("year")}
+
+
+def _channel_frame(
+    store: Store, ind: pd.DataFrame, a: str, b: str, codes: dict[str, int], years: list[int]
+) -> pd.DataFrame:
     values = ind.set_index(["year", "indicator"])["value"]
     sources = ind.set_index(["year", "indicator"])["source"]
+    hhi = {
+        (s, rule): fn
+        for s in (a, b)
+        for rule, fn in (
+            ("hhi_trade", _trade_hhi(store, s, codes[s], years)),
+            ("hhi_arms_in", _arms_hhi(store, s, years, "in")),
+            ("hhi_arms_out", _arms_hhi(store, s, years, "out")),
+        )
+    }
     rows = []
     for year in years:
-        for channel, (name_a, name_b, _) in CHANNELS.items():
-            for dependent, on, name in ((a, b, name_a), (b, a, name_b)):
-                key = (year, name)
-                value = float(values.get(key, np.nan)) if name else np.nan
-                source = sources.get(key) if name else None
-                rows.append((year, dependent, on, channel, value, source))
-    return pd.DataFrame(rows, columns=["year", "dependent", "on", "channel", "value", "source"])
+        for channel, (name_a, name_b, rule) in CHANNELS.items():
+            for state, partner, name in ((a, b, name_a), (b, a, name_b)):
+                sens = float(values.get((year, name), np.nan))
+                source = sources.get((year, name))
+                if rule == "fixed":
+                    vul = sens
+                elif rule is None or not np.isfinite(sens):
+                    vul = np.nan
+                else:
+                    vul = sens * hhi[(state, rule)].get(year, np.nan)
+                rows.append((year, state, partner, channel, sens, vul, source))
+    cols = ["year", "state", "partner", "channel", "sensitivity", "vulnerability", "source"]
+    return pd.DataFrame(rows, columns=cols)
 
 
-def _per_state(dep: pd.DataFrame) -> pd.DataFrame:
-    wide = (
-        dep.set_index(["year", "dependent", "on", "channel"])["value"]
-        .unstack("channel")
-        .reindex(columns=list(CHANNELS))
+def _per_state(ch: pd.DataFrame) -> pd.DataFrame:
+    keys = ["year", "state", "partner"]
+    out = ch.groupby(keys, sort=False, as_index=False).agg(
+        sensitivity=("sensitivity", "mean"), vulnerability=("vulnerability", "mean")
     )
-    hard = [c for c, (_, _, substitutable) in CHANNELS.items() if not substitutable]
-    out = pd.DataFrame(
-        {
-            "sensitivity": wide["trade"],
-            "vulnerability": wide[hard].mean(axis=1, skipna=True),
-            "dependence": wide[list(CHANNELS)].mean(axis=1, skipna=True),
-            "channels": wide.notna().apply(
-                lambda row: "+".join(c for c in CHANNELS if row[c]) or None, axis=1
-            ),
-        }
-    ).reset_index()
-    return out.rename(columns={"dependent": "state", "on": "partner"})
+    measured = ch[ch["sensitivity"].notna()]
+    names = measured.groupby(keys, sort=False)["channel"].agg("+".join).rename("channels")
+    return out.merge(names.reset_index(), on=keys, how="left")
 
 
-def _leverage(dep: pd.DataFrame, a: str, years: list[int]) -> pd.DataFrame:
-    wide = dep.pivot_table(
-        index=["year", "channel"], columns="dependent", values="value", dropna=False
-    )
-    b = next(c for c in wide.columns if c != a)
-    both = wide[[a, b]].notna().all(axis=1)
-    paired = wide[both]
+def channel_family(channel: str) -> str:
+    """The flow a channel belongs to: ``energy_lng_market`` -> ``lng``, ``arms_supply`` -> ``arms``.
+
+    >>> channel_family("energy_pipeline_gas_supply")
+    'pipeline_gas'
+    """
+    name = channel.removeprefix("energy_")
+    return name.rsplit("_", 1)[0] if name.endswith(("_supply", "_market")) else name
+
+
+def _leverage(ch: pd.DataFrame, a: str, b: str, years: list[int]) -> pd.DataFrame:
+    """Leverage from each family of flows measured for both states.
+
+    A state's exposure in a family is its largest share there (as buyer or seller):
+    for gas sold by A to B that compares B's supply share with A's market share.
+    """
+    fam = ch.assign(family=ch["channel"].map(channel_family))
     rows = []
     for year in years:
-        sub = paired.xs(year, level="year") if year in paired.index.get_level_values(0) else None
-        if sub is None or sub.empty:
-            rows.append((year, np.nan, np.nan, None))
-            continue
-        lev = float(sub[b].mean() - sub[a].mean())
-        rows.append((year, lev, -lev, "+".join(sub.index)))
+        sub = fam[fam["year"] == year]
+        out: list[Any] = [year]
+        used = None
+        for measure in ("sensitivity", "vulnerability"):
+            wide = sub.pivot_table(
+                index="family", columns="state", values=measure, aggfunc="max", dropna=False
+            ).reindex(columns=[a, b])
+            both = wide.dropna()
+            lev = float((both[b] - both[a]).mean()) if not both.empty else np.nan
+            out += [lev, -lev] if measure == "sensitivity" else [lev]
+            if measure == "sensitivity":
+                used = "+".join(both.index) or None
+        rows.append((*out, used))
     return pd.DataFrame(
-        rows, columns=["year", "leverage_a_over_b", "leverage_b_over_a", "channels_used"]
+        rows,
+        columns=[
+            "year",
+            "leverage_a_over_b",
+            "leverage_b_over_a",
+            "vulnerability_leverage_a_over_b",
+            "channels_used",
+        ],
     )
 
 
@@ -143,10 +287,10 @@ def interdependence(
     *,
     trade_source: Literal["cow", "dots"] = "cow",
 ) -> InterdependenceResult:
-    """Sensitivity, vulnerability and leverage of ``a`` and ``b`` in ``start``–``end``.
+    """Sensitivity, vulnerability and leverage of ``a`` and ``b`` in ``start``-``end``.
 
-    ``trade_source`` picks the trade shares' source (COW to 2014; the IMF DOTS
-    extract covers a few states to 2020).
+    ``trade_source`` picks the trade shares' single source (COW to 2014 by default;
+    numerator and denominator always come from the same source).
 
     >>> from dyadscope.data.store import vendored_store  # doctest: +SKIP
     >>> res = interdependence(vendored_store(), "RUS", "CHN", 2000, 2014)  # doctest: +SKIP
@@ -157,35 +301,40 @@ def interdependence(
 
     if start > end:
         raise InputError(f"start {start} is after end {end}")
-    codes = list(resolve_states(store, [a, b]))
+    codes = resolve_states(store, [a, b])
     if len(codes) != 2:
         raise InputError(f"interdependence needs two different states; got {a!r} and {b!r}")
-    a, b = codes
-    names = [n for pair in CHANNELS.values() for n in pair[:2] if n]
+    a, b = list(codes)
+    names = [n for pair in CHANNELS.values() for n in pair[:2]]
     ind = compute(store, a, b, start, end, only=names, trade_source=trade_source)
     ind = ind[ind["indicator"].isin(names)]
     years = list(range(start, end + 1))
-    dep = _dependence_frame(ind, a, b, years)
+    ch = _channel_frame(store, ind, a, b, codes, years)
     return InterdependenceResult(
         assumptions=_assumptions(a, b),
         a=a,
         b=b,
         start=start,
         end=end,
-        dependence=dep,
-        sensitivity=_per_state(dep),
-        leverage=_leverage(dep, a, years),
+        channels=ch,
+        sensitivity=_per_state(ch),
+        leverage=_leverage(ch, a, b, years),
+        notes=list(ind.attrs.get("notes", [])),
     )
 
 
 def _assumptions(a: str, b: str) -> list[str]:
     return [
-        "Dependence is read from shares of flows (trade, arms imports): the partner's share "
-        "of a state's total; it ignores what is traded and the size of each economy.",
-        "Sensitivity is the trade share; vulnerability averages the channels that are hard to "
-        "replace quickly (arms supply; energy, for which no data exists here, so it is NA).",
-        f"Leverage of {a} over {b} = dependence of {b} on {a} minus dependence of {a} on {b}, "
-        "using only channels measured for both sides that year; positive favours " + a + ".",
-        "Shares are yearly (or per period when the indicators are aggregated); years outside "
-        "a dataset's coverage are NA, never 0.",
+        "Each channel is the partner's share of the state's own flow: trade, pipeline gas, LNG "
+        "and crude imports (supply) and exports (market), arms imports and exports; both "
+        "states are measured through the same channels.",
+        "Sensitivity is that share. Vulnerability is the share times the Herfindahl index of "
+        "the state's partners in the channel (few alternatives, costly to replace); pipeline "
+        "gas is fixed infrastructure, so its vulnerability equals its sensitivity; seaborne "
+        "crude and LNG are fungible and their vulnerability is not measured (NA).",
+        f"Leverage of {a} over {b} = mean over flow families measured for both (trade, pipeline "
+        f"gas, LNG, crude, arms) of ({b}'s exposure - {a}'s exposure), exposure being the "
+        f"largest share in the family; positive favours {a}. No channel is weighted or tuned.",
+        "Trade shares come from one source per year (COW to 2014); energy shares from one EI "
+        "sheet per flow; arms from SIPRI's full register. Years outside a source are NA, never 0.",
     ]

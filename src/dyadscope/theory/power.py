@@ -1,15 +1,26 @@
-"""Balance of power: major-power capability shares, concentration and polarity.
+"""Balance of power on several measures: shares, concentration and polarity per measure.
 
-Capabilities are COW's Composite Index of National Capability (CINC, NMC v7.0;
-Singer, Bremer & Stuckey 1972), each state's share of the world total of six
-material indicators.  The engine answers three questions per year:
+One measure of power decides nothing: COW's Composite Index of National Capability
+(CINC, NMC v7.0; Singer, Bremer & Stuckey 1972) weighs population and heavy
+industry as much as military spending and makes China the leading power from
+the mid-2000s, while military expenditure puts the United States far ahead.
+The engine therefore reads, per year, each major power's share of the major-power
+total on four measures:
 
-* how capability is distributed among the major powers (shares, Ray–Singer
-  concentration ``CON``);
-* what polarity that distribution amounts to, by thresholds stated in
-  :class:`PolarityThresholds`;
-* whether a coalition (by default Russia + China) matches a rival (by default the
-  United States) in combined CINC.
+* ``cinc``: CINC (NMC v7.0), 1816-2022;
+* ``gdp``: GDP in current US$ (World Bank NY.GDP.MKTP.CD), 1960-2023;
+* ``milex``: military expenditure in current US$ (SIPRI; the vendored table has no
+  constant-price series), 1949-2023;
+* ``net_power``: GDP x GDP per capita (= GDP^2 / population), the net-resources
+  index of Beckley (2018, "The Power of Nations: Measuring What Matters",
+  International Security 43(2)), with population from NMC (``tpop``), 1960-2022.
+
+Each measure gets its own Ray-Singer concentration ``CON`` and polarity label
+(:class:`PolarityThresholds`).  The overall label is given only where every
+measure with data agrees (same label and, for unipolarity, the same leader);
+otherwise it is ``contested`` and the readings of each measure are listed.
+Balancing is reported as the ratio (A + B) / third per measure, never as a
+yes/no on one measure.
 
 Major powers are those of the COW State System Membership list, v2016
 (Correlates of War Project 2017, ``majors2016``).  The list ends in 2016; later
@@ -18,7 +29,7 @@ years keep the 2016 set, which the result states as an assumption.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -35,11 +46,13 @@ if TYPE_CHECKING:
 __all__ = [
     "COW_MAJORS_LAST_YEAR",
     "COW_MAJOR_POWERS",
+    "MEASURES",
     "PolarityThresholds",
     "PowerResult",
     "balance_of_power",
     "classify_polarity",
     "major_powers",
+    "overall_polarity",
     "ray_singer_con",
 ]
 
@@ -114,7 +127,7 @@ def ray_singer_con(capabilities: Sequence[float] | np.ndarray) -> float:
 class PolarityThresholds:
     """Thresholds that turn major-power shares into a polarity label.
 
-    Shares are of the major powers' combined CINC (they sum to 1).
+    Shares are of the major powers' combined total on one measure (they sum to 1).
 
     * **unipolar** when the leader holds at least ``unipolar_top`` (default 0.5):
       it then matches all other major powers combined, the sense of
@@ -144,7 +157,7 @@ class PolarityThresholds:
         return (
             f"unipolar if top share >= {self.unipolar_top}; bipolar if top two >= "
             f"{self.bipolar_top_two} and second >= {self.bipolar_second_ratio} x top; "
-            "else multipolar (shares of the major-power CINC total)"
+            "else multipolar (shares of the major-power total on each measure)"
         )
 
 
@@ -171,37 +184,97 @@ def classify_polarity(
     return "multipolar"
 
 
+#: The measures of power, in the order they are reported, with what each is.
+MEASURES: dict[str, str] = {
+    "cinc": "CINC share (COW NMC v7.0)",
+    "gdp": "GDP, current US$ (World Bank)",
+    "milex": "military expenditure, current US$ (SIPRI)",
+    "net_power": "GDP x GDP per capita (Beckley 2018; population from NMC)",
+}
+
+
 @dataclass
 class PowerResult(TheoryResult):
-    """Balance-of-power result; every frame has one row per year (``shares``: per power).
+    """Balance-of-power result on several measures.
 
-    * ``shares``: year, ccode, iso3, cinc, share (of the major-power total), rank.
-    * ``concentration``: year, n_majors, majors_cinc (sum), con.
-    * ``polarity``: year, polarity, leader, top_share, second, second_share, top_two_share.
-    * ``coalition_vs_rival``: year, coalition, coalition_cinc, rival, rival_cinc,
-      ratio (coalition / rival), balances (coalition >= rival; NA where data lack).
+    * ``shares``: year, measure, state, ccode, value, share (of the major-power
+      total on that measure), rank.
+    * ``concentration``: year, measure, n_majors, total, con.
+    * ``polarity``: year, measure, concentration, polarity, leader, top_share,
+      second, second_share, top_two_share.
+    * ``overall``: year, polarity (the shared label, ``contested`` where the
+      measures disagree, ``unknown`` where none has data), readings.
+    * ``rc_vs_us`` (``coalition_vs_rival``): year, measure, coalition,
+      coalition_value, rival, rival_value, ratio ((A + B) / rival), balances
+      (ratio >= 1; NA where data lack).
     """
 
     shares: pd.DataFrame = field(default_factory=pd.DataFrame)
     concentration: pd.DataFrame = field(default_factory=pd.DataFrame)
     polarity: pd.DataFrame = field(default_factory=pd.DataFrame)
+    overall: pd.DataFrame = field(default_factory=pd.DataFrame)
     rc_vs_us: pd.DataFrame = field(default_factory=pd.DataFrame)
     thresholds: PolarityThresholds = field(default_factory=PolarityThresholds)
+    measures: list[str] = field(default_factory=list)
     start: int = 1946
     end: int = 1946
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        """Tables by name: polarity (main), concentration, shares, coalition_vs_rival."""
+        """Tables by name: shares (main), polarity, overall, concentration, coalition_vs_rival."""
         return {
-            "polarity": self.polarity,
-            "concentration": self.concentration,
             "shares": self.shares,
+            "polarity": self.polarity,
+            "overall": self.overall,
+            "concentration": self.concentration,
             "coalition_vs_rival": self.rc_vs_us,
         }
 
     def scalars(self) -> dict[str, Any]:
-        """Period and the polarity rule."""
-        return {"start": self.start, "end": self.end, "polarity_rule": self.thresholds.describe()}
+        """Period, measures and the polarity rule."""
+        return {
+            "start": self.start,
+            "end": self.end,
+            "measures": list(self.measures),
+            "polarity_rule": self.thresholds.describe(),
+        }
+
+    @property
+    def share_table(self) -> pd.DataFrame:
+        """``year, measure, state, share``: one row per year, measure and major power."""
+        return self.shares[["year", "measure", "state", "share"]].reset_index(drop=True)
+
+    @property
+    def polarity_table(self) -> pd.DataFrame:
+        """``year, measure, concentration, polarity``: one row per year and measure."""
+        return self.polarity[["year", "measure", "concentration", "polarity"]].reset_index(
+            drop=True
+        )
+
+
+def overall_polarity(readings: Mapping[str, tuple[str, str | None]]) -> tuple[str, str]:
+    """The shared polarity label of several measures, or ``contested``, and the readings.
+
+    ``readings`` maps a measure to (label, leader).  Measures labelled ``unknown``
+    are left out; the rest agree when they give the same label and, for
+    ``unipolar``, the same leader.
+
+    >>> overall_polarity({"cinc": ("unipolar", "CHN"), "milex": ("unipolar", "USA")})
+    ('contested', 'cinc: unipolar (CHN); milex: unipolar (USA)')
+    >>> overall_polarity({"gdp": ("multipolar", "USA"), "cinc": ("multipolar", "CHN")})[0]
+    'multipolar'
+    """
+    known = {m: r for m, r in readings.items() if r[0] != "unknown"}
+    text = "; ".join(
+        f"{m}: {lab}" + (f" ({lead})" if lab == "unipolar" and lead else "")
+        for m, (lab, lead) in known.items()
+    )
+    if not known:
+        return "unknown", "no measure has data"
+    keys = {(lab, lead if lab == "unipolar" else None) for lab, lead in known.values()}
+    if len(keys) == 1:
+        lab, lead = next(iter(keys))
+        return (f"unipolar ({lead})" if lead else lab), text
+    return "contested", text
 
 
 def _majors_frame(years: range) -> pd.DataFrame:
@@ -209,24 +282,81 @@ def _majors_frame(years: range) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["year", "ccode"])
 
 
-def _polarity_frame(shares: pd.DataFrame, thresholds: PolarityThresholds) -> pd.DataFrame:
-    rows = []
-    for year, grp in shares.groupby("year", sort=True):
-        g = grp.sort_values("share", ascending=False)
-        s = g["share"].to_numpy(dtype=float)
-        complete = bool(np.all(np.isfinite(s)))
-        rows.append(
-            {
-                "year": int(year),
-                "polarity": classify_polarity(s, thresholds) if complete else "unknown",
-                "leader": g["iso3"].iloc[0] if complete else None,
-                "top_share": s[0] if complete else np.nan,
-                "second": g["iso3"].iloc[1] if complete and len(g) > 1 else None,
-                "second_share": s[1] if complete and len(g) > 1 else np.nan,
-                "top_two_share": s[:2].sum() if complete else np.nan,
-            }
+def _measure_values(
+    store: Store, measure: str, start: int, end: int, iso_of: Mapping[int, str]
+) -> pd.DataFrame:
+    """``year, ccode, value`` of one measure for the given COW codes (NaN where absent)."""
+    codes = list(iso_of)
+    marks = ", ".join("?" * len(codes))
+    if measure == "cinc":
+        return query(
+            store,
+            f"SELECT year, ccode, cinc AS value FROM nmc WHERE year BETWEEN ? AND ? "
+            f"AND ccode IN ({marks})",
+            [start, end, *codes],
         )
-    return pd.DataFrame(rows)
+    by_iso = {v: k for k, v in iso_of.items()}
+    isos = list(by_iso)
+    imarks = ", ".join("?" * len(isos))
+    if measure == "milex":
+        require_tables(store, "milex")
+        df = query(
+            store,
+            f"SELECT year, iso3, milex_usd AS value FROM milex WHERE year BETWEEN ? AND ? "
+            f"AND iso3 IN ({imarks})",
+            [start, end, *isos],
+        )
+    elif measure == "gdp":
+        require_tables(store, "gdp")
+        df = query(
+            store,
+            f"SELECT year, iso3, gdp_usd AS value FROM gdp WHERE year BETWEEN ? AND ? "
+            f"AND iso3 IN ({imarks})",
+            [start, end, *isos],
+        )
+    else:  # net_power: GDP^2 / population (thousands, NMC)
+        require_tables(store, "gdp")
+        df = query(
+            store,
+            "SELECT g.year, g.iso3, g.gdp_usd * g.gdp_usd / (n.tpop * 1000.0) AS value "
+            "FROM gdp g JOIN nmc n ON n.iso3 = g.iso3 AND n.year = g.year "
+            f"WHERE g.year BETWEEN ? AND ? AND g.iso3 IN ({imarks}) AND n.tpop > 0",
+            [start, end, *isos],
+        )
+    df["ccode"] = df["iso3"].map(by_iso)
+    return df[["year", "ccode", "value"]]
+
+
+def _measure_frames(
+    store: Store,
+    measure: str,
+    start: int,
+    end: int,
+    iso_of: Mapping[int, str],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Shares and concentration of one measure (NA for a year where any major lacks it)."""
+    raw = _measure_values(store, measure, start, end, iso_of)
+    values = raw.groupby(["year", "ccode"], as_index=False).agg(value=("value", "first"))
+    majors = _majors_frame(range(start, end + 1)).merge(values, on=["year", "ccode"], how="left")
+    concentration = (
+        majors.groupby("year")["value"]
+        .agg(
+            n_majors="size",
+            total=lambda s: s.sum() if s.notna().all() else np.nan,
+            con=lambda s: ray_singer_con(s.to_numpy()) if s.notna().all() else np.nan,
+        )
+        .reset_index()
+    )
+    shares = majors.merge(concentration[["year", "total"]], on="year")
+    shares["share"] = shares["value"] / shares["total"]
+    shares["rank"] = shares.groupby("year")["share"].rank(ascending=False, method="min")
+    shares["rank"] = shares["rank"].astype("Int64")
+    shares["state"] = shares["ccode"].map(iso_of)
+    shares.insert(1, "measure", measure)
+    concentration.insert(1, "measure", measure)
+    shares = shares.drop(columns="total").sort_values(["year", "rank", "ccode"])
+    cols = ["year", "measure", "state", "ccode", "value", "share", "rank"]
+    return shares[cols], concentration
 
 
 def balance_of_power(
@@ -237,21 +367,34 @@ def balance_of_power(
     coalition: Sequence[str] = ("RUS", "CHN"),
     rival: str = "USA",
     thresholds: PolarityThresholds | None = None,
+    measures: Sequence[str] | None = None,
 ) -> PowerResult:
-    """Capability shares, Ray–Singer concentration and polarity of the major powers.
+    """Major-power shares, Ray-Singer concentration and polarity on each measure.
 
-    ``end`` defaults to the last year of the ``nmc`` table.  A year in which any
-    major power lacks a CINC value gets NA concentration and polarity ``unknown``
-    (a share computed without it would be wrong).  ``coalition`` and ``rival``
-    are ISO3 codes; ``balances`` is NA where any of them lacks CINC.
+    ``measures`` is a subset of :data:`MEASURES` (default: all four, or those whose
+    tables the store holds); ``end``
+    defaults to the last year of the ``nmc`` table.  A year in which any major
+    power lacks a value on a measure gets NA concentration and polarity
+    ``unknown`` on that measure (a share computed without it would be wrong).
+    ``coalition`` and ``rival`` are states in any spelling.
 
     >>> from dyadscope.data.store import vendored_store  # doctest: +SKIP
-    >>> res = balance_of_power(vendored_store(), 1990, 2022)  # doctest: +SKIP
-    >>> res.polarity.set_index("year").loc[2010, "leader"]  # doctest: +SKIP
-    'CHN'
+    >>> res = balance_of_power(vendored_store(), 2022, 2022)  # doctest: +SKIP
+    >>> res.overall["polarity"].iloc[0]  # doctest: +SKIP
+    'contested'
     """
     require_tables(store, "nmc")
     thresholds = thresholds or PolarityThresholds()
+    needs = {"cinc": ("nmc",), "gdp": ("gdp",), "milex": ("milex",), "net_power": ("gdp", "nmc")}
+    if measures is None:  # every measure the store can give
+        chosen = [m for m in MEASURES if all(store.has(t) for t in needs[m])]
+    else:
+        chosen = [m.strip().lower() for m in measures]
+    unknown = [m for m in chosen if m not in MEASURES]
+    if unknown or not chosen:
+        raise InputError(
+            f"measures: unknown {', '.join(unknown) or '(none given)'}; use {', '.join(MEASURES)}"
+        )
     last = int(query(store, "SELECT max(year) AS y FROM nmc")["y"].iloc[0])
     end = last if end is None else end
     if start > end:
@@ -261,70 +404,128 @@ def balance_of_power(
     members = [resolve_state(c, "coalition") for c in coalition]
     if rival_code in members:
         raise InputError(f"rival {rival_code} is also in the coalition {'+'.join(members)}")
+    iso_of = _iso_of([*COW_MAJOR_POWERS, *codes.values()])
 
-    nmc = query(
-        store, "SELECT ccode, iso3, year, cinc FROM nmc WHERE year BETWEEN ? AND ?", [start, end]
-    )
-    majors = _majors_frame(range(start, end + 1)).merge(nmc, on=["year", "ccode"], how="left")
-    concentration = (
-        majors.groupby("year")["cinc"]
-        .agg(
-            n_majors="size",
-            majors_cinc=lambda s: s.sum() if s.notna().all() else np.nan,
-            con=lambda s: ray_singer_con(s.to_numpy()) if s.notna().all() else np.nan,
+    share_parts, conc_parts, rc_parts = [], [], []
+    for measure in chosen:
+        shares, conc = _measure_frames(store, measure, start, end, iso_of)
+        share_parts.append(shares)
+        conc_parts.append(conc)
+        vals = _measure_values(store, measure, start, end, iso_of)
+        rc = _coalition_vs_rival(
+            vals, [codes[m] for m in members], codes[rival_code], range(start, end + 1)
         )
-        .reset_index()
-    )
-    shares = majors.merge(concentration[["year", "majors_cinc"]], on="year")
-    shares["share"] = shares["cinc"] / shares["majors_cinc"]
-    ranks = shares.groupby("year")["share"].rank(ascending=False, method="min")
-    shares["rank"] = ranks.astype("Int64")
-    shares = shares.drop(columns="majors_cinc").sort_values(["year", "rank", "ccode"])
-
-    rc = _coalition_vs_rival(
-        nmc, [codes[m] for m in members], codes[rival_code], range(start, end + 1)
-    )
-    rc.insert(1, "coalition", "+".join(members))
-    rc.insert(3, "rival", rival_code)
-
-    assumptions = [
-        "Capability is COW's CINC (NMC v7.0): a state's share of world military spending, "
-        "military personnel, iron and steel, energy use, total and urban population.",
-        "Major powers follow the COW list (v2016); after 2016 the 2016 set is assumed to hold.",
-        f"Polarity rule: {thresholds.describe()}.",
-        "CINC weights population and heavy industry equally with military spending, so it "
-        "rates large industrial economies (China above all) higher than spending-only measures.",
-        f"'Balancing' here means the combined CINC of {'+'.join(members)} is at least that of "
-        f"{rival_code}; it says nothing about intent or coordination.",
-    ]
+        rc.insert(1, "measure", measure)
+        rc.insert(2, "coalition", "+".join(members))
+        rc.insert(4, "rival", rival_code)
+        rc_parts.append(rc)
+    shares = pd.concat(share_parts, ignore_index=True)
+    concentration = pd.concat(conc_parts, ignore_index=True)
+    polarity = _polarity_frame(shares, concentration, thresholds)
     return PowerResult(
-        assumptions=assumptions,
-        shares=shares.reset_index(drop=True),
+        assumptions=_assumptions(thresholds, members, rival_code),
+        shares=shares,
         concentration=concentration,
-        polarity=_polarity_frame(shares, thresholds),
-        rc_vs_us=rc,
+        polarity=polarity,
+        overall=_overall_frame(polarity, chosen),
+        rc_vs_us=pd.concat(rc_parts, ignore_index=True),
         thresholds=thresholds,
+        measures=chosen,
         start=start,
         end=end,
     )
 
 
-def _coalition_vs_rival(
-    nmc: pd.DataFrame, members: list[int], rival: int, years: range
+def _iso_of(codes: Sequence[int]) -> dict[int, str]:
+    """ISO3 of each COW code from the country layer; a historical state keeps ``COW<code>``."""
+    from dyadscope.data.countries import cow_to_iso3
+    from dyadscope.errors import UnknownCountry
+
+    out: dict[int, str] = {}
+    for c in dict.fromkeys(int(c) for c in codes):
+        try:
+            out[c] = cow_to_iso3(c)
+        except UnknownCountry:
+            out[c] = f"COW{c}"
+    return out
+
+
+def _polarity_frame(
+    shares: pd.DataFrame, concentration: pd.DataFrame, thresholds: PolarityThresholds
 ) -> pd.DataFrame:
-    wide = nmc.pivot_table(index="year", columns="ccode", values="cinc", aggfunc="first")
+    rows = []
+    for key, grp in shares.groupby(["year", "measure"], sort=False):
+        year, measure = key
+        g = grp.sort_values("share", ascending=False)
+        s = g["share"].to_numpy(dtype=float)
+        complete = bool(s.size) and bool(np.all(np.isfinite(s)))
+        rows.append(
+            {
+                "year": int(str(year)),
+                "measure": measure,
+                "polarity": classify_polarity(s, thresholds) if complete else "unknown",
+                "leader": g["state"].iloc[0] if complete else None,
+                "top_share": s[0] if complete else np.nan,
+                "second": g["state"].iloc[1] if complete and len(g) > 1 else None,
+                "second_share": s[1] if complete and len(g) > 1 else np.nan,
+                "top_two_share": s[:2].sum() if complete else np.nan,
+            }
+        )
+    out = pd.DataFrame(rows).merge(
+        concentration[["year", "measure", "con"]], on=["year", "measure"], how="left"
+    )
+    out = out.rename(columns={"con": "concentration"})
+    first = ["year", "measure", "concentration", "polarity"]
+    out = out[first + [c for c in out.columns if c not in first]]
+    return out.sort_values(["year", "measure"], kind="stable").reset_index(drop=True)
+
+
+def _overall_frame(polarity: pd.DataFrame, measures: Sequence[str]) -> pd.DataFrame:
+    rows = []
+    for year, grp in polarity.groupby("year", sort=True):
+        by: dict[str, tuple[str, str | None]] = {
+            str(m): (str(p), None if pd.isna(lead) else str(lead))
+            for m, p, lead in zip(grp["measure"], grp["polarity"], grp["leader"], strict=True)
+        }
+        label, readings = overall_polarity({m: by[m] for m in measures if m in by})
+        rows.append({"year": int(str(year)), "polarity": label, "readings": readings})
+    return pd.DataFrame(rows, columns=["year", "polarity", "readings"])
+
+
+def _assumptions(thresholds: PolarityThresholds, members: list[str], rival: str) -> list[str]:
+    return [
+        "Power is read on four measures, each as a share of the major powers' total: CINC "
+        "(NMC v7.0), GDP in current US$ (World Bank), military expenditure in current US$ "
+        "(SIPRI; no constant-price series is vendored) and net power, GDP x GDP per capita "
+        "(Beckley 2018), with population from NMC.",
+        "CINC weighs population and heavy industry as much as military spending, so it "
+        "rates large industrial economies (China above all) higher than spending or "
+        "net-resource measures; the measures are shown side by side for that reason.",
+        "Major powers follow the COW list (v2016); after 2016 the 2016 set is assumed to hold.",
+        f"Polarity rule, applied to each measure: {thresholds.describe()}. The overall label "
+        "is given only where every measure with data agrees; otherwise it is 'contested'.",
+        f"Balancing is the ratio of {'+'.join(members)}'s combined value to {rival}'s on each "
+        "measure (>= 1: the pair matches it); it says nothing about intent or coordination.",
+        "A measure whose data lack any major power in a year gives NA for that year "
+        "(Russia's GDP and military spending start in the late 1980s; NMC ends in 2022).",
+    ]
+
+
+def _coalition_vs_rival(
+    values: pd.DataFrame, members: list[int], rival: int, years: range
+) -> pd.DataFrame:
+    wide = values.pivot_table(index="year", columns="ccode", values="value", aggfunc="first")
     wide = wide.reindex(index=list(years), columns=[*members, rival])
-    coalition_cinc = wide[members].sum(axis=1, min_count=len(members))
-    coalition_cinc[wide[members].isna().any(axis=1)] = np.nan
-    rival_cinc = wide[rival]
-    ratio = coalition_cinc / rival_cinc
-    balances = (coalition_cinc >= rival_cinc).astype("boolean")
-    balances[coalition_cinc.isna() | rival_cinc.isna()] = pd.NA
+    coalition_value = wide[members].sum(axis=1, min_count=len(members))
+    coalition_value[wide[members].isna().any(axis=1)] = np.nan
+    rival_value = wide[rival]
+    ratio = coalition_value / rival_value
+    balances = pd.Series([pd.NA if pd.isna(r) else bool(r >= 1.0) for r in ratio], dtype="boolean")
     return pd.DataFrame(
         {
             "year": list(years),
-            "coalition_cinc": coalition_cinc.to_numpy(),
-            "rival_cinc": rival_cinc.to_numpy(),
+            "coalition_value": coalition_value.to_numpy(),
+            "rival_value": rival_value.to_numpy(),
             "ratio": ratio.to_numpy(),
             "balances": balances.to_numpy(),
         }

@@ -8,7 +8,7 @@ why, so the rest of the brief still builds and the reader sees what is missing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from dyadscope.errors import DyadscopeError
 from dyadscope.theory._common import require_tables
 from dyadscope.theory.external import ExternalResult, externally_driven
-from dyadscope.theory.games import GameResult, alliance_game
+from dyadscope.theory.games import GameResult, Payoffs, alliance_game
 from dyadscope.theory.interdependence import InterdependenceResult, interdependence
 from dyadscope.theory.power import PowerResult, balance_of_power
 from dyadscope.theory.threat import ThreatResult, balance_of_threat, default_states
@@ -24,7 +24,16 @@ from dyadscope.theory.threat import ThreatResult, balance_of_threat, default_sta
 if TYPE_CHECKING:
     from dyadscope.data.store import Store
 
-__all__ = ["TheorySection", "latest_common_year", "theory_section"]
+__all__ = ["GAME_OMITTED", "TheorySection", "latest_common_year", "theory_section"]
+
+#: Why the brief leaves out the alliance game unless payoffs are given.
+GAME_OMITTED = (
+    "no payoffs are shown: no mapping from the data to each side's T, R, P and S has been "
+    "found that is defensible (the gains from cooperation, the value of defecting toward the "
+    "West and the costs of confrontation have no common unit in the indicators), and payoffs "
+    "built from the case's factor levels only restate the modelling choice. Run the game "
+    "with payoffs of your own (dyadscope.theory.alliance_game, members=...)."
+)
 
 R = TypeVar("R")
 
@@ -49,6 +58,8 @@ class TheorySection:
     game: GameResult | None = None
     external: ExternalResult | None = None
     problems: dict[str, str] = field(default_factory=dict)
+    #: Engines left out on purpose, with the reason (printed as a note, not a failure).
+    omitted: dict[str, str] = field(default_factory=dict)
 
     @property
     def assumptions(self) -> dict[str, list[str]]:
@@ -73,7 +84,7 @@ def latest_common_year(store: Store, tables: tuple[str, ...] = ("nmc", "unga_rol
     years = [
         last_complete_year(store)
         if t == "unga_rollcalls"
-        else store.con.execute(f"SELECT max(year) FROM {t}").fetchone()[0]
+        else (store.con.execute(f"SELECT max(year) FROM {t}").fetchone() or (None,))[0]
         for t in tables
     ]
     known = [int(y) for y in years if y is not None]
@@ -104,17 +115,20 @@ def theory_section(
     turns: int = 200,
     repetitions: int = 5,
     seed: int = 1,
+    payoffs: Mapping[str, Payoffs | tuple[float, float, float, float]] | None = None,
 ) -> TheorySection:
     """Run the five theory engines for ``a``–``b`` as the brief needs them.
 
     Interdependence covers ``start``..``end`` (default: to the last NMC year);
     the threat engine scores the default states plus the dyad in ``threat_year``
-    (default :func:`latest_common_year`); payoffs come from ``case`` when given.
+    (default :func:`latest_common_year`).  The alliance game runs only with
+    ``payoffs`` given per member (``{"RUS": (T, R, P, S), "CHN": ...}``); otherwise it
+    is omitted with :data:`GAME_OMITTED` as the reason (``case`` is kept for callers).
 
     >>> from dyadscope.data.store import vendored_store  # doctest: +SKIP
-    >>> sec = theory_section(vendored_store(), "RUS", "CHN", case=load_case())  # doctest: +SKIP
-    >>> sec.game.delta_star  # doctest: +SKIP
-    0.5
+    >>> sec = theory_section(vendored_store(), "RUS", "CHN")  # doctest: +SKIP
+    >>> sec.game is None, "game" in sec.omitted  # doctest: +SKIP
+    (True, True)
     """
     problems: dict[str, str] = {}
     sec = TheorySection(a=a.strip().upper(), b=b.strip().upper(), problems=problems)
@@ -138,11 +152,14 @@ def theory_section(
         "interdependence",
         lambda: interdependence(store, a, b, max(start, 1870), last or start),
     )
-    sec.game = _run(
-        problems,
-        "game",
-        lambda: alliance_game(case=case, turns=turns, repetitions=repetitions, seed=seed),
-    )
+    if payoffs is not None:
+        sec.game = _run(
+            problems,
+            "game",
+            lambda: alliance_game(members=payoffs, turns=turns, repetitions=repetitions, seed=seed),
+        )
+    else:
+        sec.omitted["game"] = GAME_OMITTED
     sec.external = _run(
         problems, "external", lambda: externally_driven(store, a, b, third, events_store)
     )

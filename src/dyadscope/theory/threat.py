@@ -5,26 +5,33 @@ greatest *threat*, not simply the greatest power, and that threat rises with a
 state's aggregate power, geographic proximity, offensive capability and
 perceived offensive intentions (the thesis applies these criteria to the
 dyad, ``004_aa016b3768031b75.txt:244-252``).  This engine scores each criterion in [0, 1] for
-every ordered pair (perceiver ← source) of a set of states in one year:
+every ordered pair (perceiver <- source) of a set of states in one year:
 
-* **power**: the source's CINC share within the set (NMC);
-* **proximity**: mean of contiguity type, capital-to-capital distance and
-  minimum distance, each as a closeness score (contiguity, capitals, mindist);
-* **capability**: mean of the source's share of the set's military spending and
-  military personnel (NMC);
-* **intentions**: mean of MID history, the material-conflict share of the
-  source's events towards the perceiver (ICEWS; the GDELT events store when
-  given) and UNGA disagreement (1 - same-vote share).
+* **power**: the source's share of the set's total on a chosen measure
+  (``power_measure``: SIPRI military expenditure by default, or CINC, or GDP);
+* **proximity**: contiguity type (COW, carried forward past 2016), and the
+  capital-to-capital and minimum distance turned into closeness by Boulding's
+  loss-of-strength gradient in Bueno de Mesquita's form
+  (:func:`~dyadscope.theory._threat_data.lsg_proximity`);
+* **capability** (offensive): the source's military-spending share projected
+  over the distance to the perceiver by the same gradient
+  (:func:`~dyadscope.theory._threat_data.lsg_discount`), so distant power counts
+  for less than near power;
+* **intentions** (offensive), from behaviour only: MID years in the last ten
+  years, the material-conflict share of the source's events towards the
+  perceiver (ICEWS; the events store when given), and ATOP ties (an ally scores
+  lower).  UNGA disagreement is *not* an intention: it is reported in a separate
+  ``diplomatic_distance`` column and enters no score.
 
 The threat score is the weighted mean of the criteria that are available for the
-pair; the weights are renormalised over those criteria and the result says which
-were used.  A criterion with no data is NA, never 0.
+pair; the weights are renormalised over those criteria and ``criteria_used`` says
+which were used.  A criterion with no data is NA, never 0.
 
 Predicted alignment follows the balancing logic: a state's greatest threat is the
 source with the highest score; it is predicted to align with the state that is
-itself most threatened by that source.  Observed alignment is the state it voted
-with most often in the UNGA that year, and ATOP alliances where the store covers
-the pair.
+itself most threatened by that source.  Observed alignment is the state in the
+set it has the strongest ATOP obligation with (defence first), else the state it
+voted with most often in the UNGA that year; ``observed_basis`` says which.
 """
 
 from __future__ import annotations
@@ -113,7 +120,8 @@ class ThreatResult(TheoryResult):
     """Balance-of-threat result for one year.
 
     * ``scores``: perceiver, source, the four criteria, threat, criteria_used,
-      weight_used (share of the total weight the score rests on).
+      weight_used (share of the total weight the score rests on),
+      diplomatic_distance (1 - UNGA same-vote share; in no score).
     * ``components``: every raw input behind the criteria, with its [0, 1] score.
     * ``matrix``: threat scores, perceivers as rows and sources as columns.
     * ``alignment``: per state, its greatest threat, the predicted partner, the
@@ -124,6 +132,8 @@ class ThreatResult(TheoryResult):
     """
 
     year: int = 0
+    power_measure: str = "milex"
+    notes: list[str] = field(default_factory=list)
     states: list[str] = field(default_factory=list)
     weights: dict[str, float] = field(default_factory=dict)
     scores: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -146,8 +156,31 @@ class ThreatResult(TheoryResult):
             "year": self.year,
             "states": self.states,
             "weights": self.weights,
+            "power_measure": self.power_measure,
             "match_rate": self.match_rate,
+            "notes": list(self.notes),
         }
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Per state: ``year, state, greatest_threat, threat_score, predicted_alignment,
+        observed_alignment, criteria_used`` (the criteria the top score rests on)."""
+        used = {(r.perceiver, r.source): r.criteria_used for r in self.scores.itertuples()}
+        al = self.alignment
+        return pd.DataFrame(
+            {
+                "year": al["year"],
+                "state": al["state"],
+                "greatest_threat": al["greatest_threat"],
+                "threat_score": al["threat"],
+                "predicted_alignment": al["predicted_partner"],
+                "observed_alignment": al["observed_partner"],
+                "criteria_used": [
+                    used.get((s, t)) if t else None
+                    for s, t in zip(al["state"], al["greatest_threat"], strict=True)
+                ],
+            }
+        )
 
     @property
     def match_rate(self) -> float:
@@ -187,7 +220,15 @@ def _alignment(
     allies: Mapping[tuple[str, str], str],
     states: Sequence[str],
 ) -> pd.DataFrame:
-    threat = {(r.perceiver, r.source): r.threat for r in scores.itertuples()}
+    threat: dict[tuple[str, str], float] = {
+        (str(i), str(j)): float(v)
+        for i, j, v in zip(
+            scores["perceiver"].tolist(),
+            scores["source"].tolist(),
+            scores["threat"].tolist(),
+            strict=True,
+        )
+    }
     rows = []
     for i in states:
         own = {j: threat.get((i, j), np.nan) for j in states if j != i}
@@ -202,6 +243,11 @@ def _alignment(
         observed = max(votes, key=votes.__getitem__) if votes else None
         covered = [j for j in states if j != i and (i, j) in allies]
         allied = [f"{j}:{allies[(i, j)]}" for j in covered if allies[(i, j)]]
+        ranked = sorted(
+            (j for j in covered if allies[(i, j)]),
+            key=lambda j: (_tie_rank(allies[(i, j)]), -votes.get(j, 0.0)),
+        )
+        partner, basis = (ranked[0], "atop") if ranked else (observed, "unga" if observed else None)
         rows.append(
             {
                 "state": i,
@@ -211,6 +257,9 @@ def _alignment(
                 "observed_unga_partner": observed,
                 "unga_agreement": votes.get(observed, np.nan) if observed else np.nan,
                 "matches_unga": (predicted == observed) if predicted and observed else pd.NA,
+                "observed_partner": partner,
+                "observed_basis": basis,
+                "matches_observed": (predicted == partner) if predicted and partner else pd.NA,
                 "atop_allies": ",".join(allied) if covered else None,
                 "predicted_is_ally": (
                     bool(allies[(i, predicted)])
@@ -220,9 +269,16 @@ def _alignment(
             }
         )
     out = pd.DataFrame(rows)
-    for col in ("matches_unga", "predicted_is_ally"):
+    for col in ("matches_unga", "matches_observed", "predicted_is_ally"):
         out[col] = out[col].astype("boolean")
     return out
+
+
+def _tie_rank(obligations: str) -> int:
+    """Rank of the strongest ATOP obligation in ``obligations`` (0 = defence pact)."""
+    order = list(data.ATOP_TYPES.values())
+    kinds = [order.index(k) for k in obligations.split("+") if k in order]
+    return min(kinds) if kinds else len(order)
 
 
 def balance_of_threat(
@@ -231,12 +287,16 @@ def balance_of_threat(
     states: Sequence[str] | None = None,
     weights: Mapping[str, float] | None = None,
     events_store: str | Path | None = None,
+    *,
+    power_measure: str = "milex",
 ) -> ThreatResult:
     """Score Walt's criteria and the threat each state poses to each other in ``year``.
 
     ``states`` are ISO3 codes (default :data:`DEFAULT_STATES`); ``weights`` maps
     criteria to non-negative weights (default equal).  ``events_store`` is a GDELT
     events store folder whose material-conflict shares join the intentions.
+    ``power_measure`` is the aggregate-power measure: ``"milex"`` (SIPRI, default),
+    ``"cinc"`` or ``"gdp"``.
 
     >>> from dyadscope.data.store import vendored_store  # doctest: +SKIP
     >>> res = balance_of_threat(vendored_store(), 2014, ["USA", "RUS", "CHN"])  # doctest: +SKIP
@@ -252,27 +312,38 @@ def balance_of_threat(
     if years is None or not (years[0] <= year <= years[1]):
         raise InputError(f"year {year} is outside the nmc table's years {years}")
     ev = Path(events_store) if events_store is not None else None
+    proximity, distances, notes = data.proximity_components(store, year, codes)
+    intentions, intent_notes = data.intention_components(store, year, codes, ev)
     components = pd.concat(
         [
-            data.power_components(store, year, codes),
-            data.proximity_components(store, year, codes),
-            data.capability_components(store, year, codes),
-            data.intention_components(store, year, codes, ev),
+            data.power_components(store, year, codes, power_measure),
+            proximity,
+            data.capability_components(store, year, codes, distances),
+            intentions,
         ],
         ignore_index=True,
     )
     components.insert(0, "year", year)
     scores = _combine(components, w)
     scores.insert(0, "year", year)
+    distance = data.diplomatic_distance(store, year, codes)
+    scores["diplomatic_distance"] = [
+        distance.get((i, j), np.nan)
+        for i, j in zip(scores["perceiver"], scores["source"], strict=True)
+    ]
     order = list(codes)
     matrix = scores.pivot(index="perceiver", columns="source", values="threat").reindex(
         index=order, columns=order
     )
     agree = data.unga_agreement(store, year, codes)
-    alignment = _alignment(scores, agree, data.atop_obligations(store, year, codes), order)
+    atop_span = data._last_year(store, "atop", "year", "year")
+    atop_year = min(year, atop_span[1]) if atop_span else year
+    alignment = _alignment(scores, agree, data.atop_obligations(store, atop_year, codes), order)
     alignment.insert(0, "year", year)
     return ThreatResult(
-        assumptions=_assumptions(w),
+        assumptions=_assumptions(w, power_measure) + notes + intent_notes,
+        power_measure=power_measure,
+        notes=notes + intent_notes,
         year=year,
         states=order,
         weights=w,
@@ -283,20 +354,25 @@ def balance_of_threat(
     )
 
 
-def _assumptions(weights: Mapping[str, float]) -> list[str]:
+def _assumptions(weights: Mapping[str, float], power_measure: str) -> list[str]:
     shown = ", ".join(f"{c} {weights[c]:.2f}" for c in CRITERIA)
     return [
         "Threat follows Walt's balance of threat: aggregate power, proximity, offensive "
         "capability and offensive intentions, each scored in [0, 1].",
         f"Criterion weights (renormalised over the criteria with data for each pair): {shown}.",
-        "Power and capability are shares within the chosen set of states, so they depend on "
-        "which states are in the set.",
-        "Intentions are read from behaviour (MIDs in the last "
-        f"{data.MID_WINDOW} years, material-conflict share of events, UNGA disagreement), "
-        "not from statements; UNGA votes mix many issues.",
-        "Dyads a dyadic table does not cover (the vendored extracts cover only a few states) "
-        "get NA for that component, never 0; see each score's criteria_used.",
+        f"Aggregate power is the source's share of the set's {power_measure}; offensive "
+        "capability is its share of the set's military spending discounted by distance with "
+        "Boulding's loss-of-strength gradient, C ** log10(miles / "
+        f"{data.MILES_PER_DAY:g} + 10 - e) (Bueno de Mesquita 1981). Both depend on which "
+        "states are in the set.",
+        "Proximity is contiguity plus capital and minimum distance, each turned into closeness "
+        "as 1 / log10(miles / miles-per-day + 10 - e), capped at 1.",
+        "Intentions are read from behaviour: MID years in the last "
+        f"{data.MID_WINDOW} years, the material-conflict share of events, and ATOP ties "
+        "(allies lower). UNGA disagreement is reported as diplomatic_distance and enters no score.",
+        "A component without data is NA, never 0; criteria_used names the criteria each score "
+        "rests on.",
         "A state is predicted to align with whichever state is itself most threatened by the "
-        "first state's greatest threat; observed alignment is the most frequent UNGA partner "
-        "in the set and ATOP obligations.",
+        "first state's greatest threat; observed alignment is its strongest ATOP tie in the "
+        "set, else its most frequent UNGA partner (observed_basis).",
     ]

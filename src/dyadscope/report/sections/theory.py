@@ -39,6 +39,8 @@ def theory_section(data: Any, a: str, b: str) -> Section:
         _interdependence(section, data.interdependence, a, b)
     if data.game is not None:
         _game(section, data.game)
+    for engine, reason in getattr(data, "omitted", {}).items():
+        section.add(Paragraph(f"{_ENGINE_TITLES.get(engine, engine)} left out: {reason}", "note"))
     if data.external is not None:
         _external(section, data.external)
     for engine, items in data.assumptions.items():
@@ -47,47 +49,59 @@ def theory_section(data: Any, a: str, b: str) -> Section:
 
 
 def _power(section: Section, power: Any, a: str, b: str) -> None:
-    shares = power.shares.pivot_table(index="year", columns="iso3", values="share").reset_index()
+    cinc = power.shares[power.shares["measure"] == "cinc"]
+    shares = cinc.pivot_table(index="year", columns="state", values="share").reset_index()
     keep = [c for c in ("USA", a, b, "GBR", "FRA", "DEU", "JPN") if c in shares]
-    merged = shares.merge(power.concentration[["year", "con"]], on="year", how="left")
     section.add(
         Chart(
             html=charts.line_chart(
-                merged,
+                shares,
                 x="year",
                 series={c: c for c in dict.fromkeys(keep)},
-                secondary={"con": "Ray–Singer concentration (right axis)"},
                 chart_id="theory-power",
-                yaxis_title="share of major-power capability",
+                yaxis_title="share of major-power CINC",
                 percent=True,
             ),
-            title="Capability shares of the major powers (CINC) and concentration",
+            title="Capability shares of the major powers on CINC (one of four measures)",
             source_note="Source: COW NMC v7.0; major powers as listed by COW. "
-            + _polarity_runs(power.polarity),
-            download=Download.csv(merged, "major_power_shares.csv"),
+            + _polarity_runs(power.overall),
+            download=Download.csv(power.share_table, "major_power_shares.csv"),
         )
     )
-    rc = power.rc_vs_us
-    last = rc.dropna(subset=["ratio"]).iloc[-1]
-    section.add(
-        Paragraph(
-            f"In {int(last['year'])} the {last['coalition']} combined CINC was "
-            f"{last['ratio']:.2f} times the {last['rival']}'s "
-            f"({'enough' if last['balances'] else 'not enough'} to balance it on this measure). "
-            "CINC weighs population and heavy industry heavily, which flatters large developing "
-            "economies; read it as material mass, not military reach.",
-            tone="note",
+    pol = power.polarity.dropna(subset=["concentration"])
+    if not pol.empty:
+        year = int(pol["year"].max())
+        latest = pol[pol["year"] == year].merge(
+            power.rc_vs_us[["year", "measure", "ratio"]], on=["year", "measure"], how="left"
         )
-    )
+        table = latest[["measure", "leader", "top_share", "concentration", "polarity", "ratio"]]
+        section.add(
+            Table.from_frame(
+                table.rename(
+                    columns={
+                        "top_share": "leader's share",
+                        "concentration": "Ray–Singer CON",
+                        "ratio": f"({a}+{b}) / {power.rc_vs_us['rival'].iloc[0]}",
+                    }
+                ),
+                title=f"Power measured four ways, {year}",
+                caption="Shares of the major powers' total on each measure: CINC (NMC), GDP "
+                "(World Bank, current US$), military expenditure (SIPRI, current US$), net power "
+                "(GDP × GDP per capita, Beckley 2018). The last column is the pair's combined "
+                "value over the rival's; 1 or more would match it.",
+            )
+        )
 
 
-def _polarity_runs(polarity: pd.DataFrame) -> str:
-    """'1946–1990 bipolar (USA, RUS); …' from the yearly classification."""
+def _polarity_runs(overall: pd.DataFrame) -> str:
+    """'1992–2009 contested; …' from the yearly overall label (agreement across measures)."""
     runs: list[str] = []
-    rows: Iterator[Any] = polarity.dropna(subset=["polarity"]).itertuples(index=False)
+    rows: Iterator[Any] = overall.itertuples(index=False)
     start = prev = None
     for r in rows:
-        key = (r.polarity, r.leader if r.polarity == "unipolar" else None)
+        if r.polarity == "unknown":
+            continue
+        key = (r.polarity, None)
         if prev is None or key != prev[0]:
             if prev is not None:
                 runs.append(_run_text(start, prev))
@@ -95,7 +109,11 @@ def _polarity_runs(polarity: pd.DataFrame) -> str:
         prev = (key, r.year)
     if prev is not None:
         runs.append(_run_text(start, prev))
-    return "Polarity by the documented thresholds: " + "; ".join(runs) + "."
+    return (
+        "Polarity across the four measures (a label only where they agree, else contested): "
+        + "; ".join(runs)
+        + "."
+    )
 
 
 def _run_text(start: Any, prev: tuple[tuple[str, Any], Any]) -> str:
@@ -112,20 +130,22 @@ def _threat(section: Section, threat: Any) -> None:
             ),
             title=f"Balance of threat, {threat.year}: how much each row state has to fear "
             "from each column state",
-            source_note="Walt's four criteria (aggregate power, proximity, offensive capability, "
-            "offensive intentions), each scaled to [0, 1] and combined with the stated weights "
-            "over the criteria that have data. Blank cells: not scored.",
+            source_note="Walt's four criteria, each in [0, 1]: aggregate power (share of the "
+            "set's military spending), proximity (contiguity; capital and minimum distance via "
+            "Boulding's loss-of-strength gradient), offensive capability (military spending "
+            "discounted by distance), offensive intentions (MIDs, conflict events, ATOP ties), "
+            "combined with the stated weights over the criteria that have data.",
             download=Download.csv(threat.scores, f"threat_scores_{threat.year}.csv"),
         )
     )
-    cols = ["state", "greatest_threat", "predicted_partner", "observed_unga_partner"]
-    align = threat.alignment[[c for c in cols if c in threat.alignment]]
     section.add(
         Table.from_frame(
-            align,
-            title="Predicted alignment (balance against the greatest threat) vs observed",
-            caption="Observed partner: the state it voted with most in the UN General Assembly "
-            "that year.",
+            threat.summary.drop(columns="year"),
+            title="Greatest threat, predicted alignment (balance against it) and observed",
+            caption="criteria_used: the Walt criteria the top score rests on. Observed: the "
+            "strongest ATOP tie in the set, else the most frequent UN General Assembly partner. "
+            "UNGA disagreement is shown as diplomatic distance in the download and enters no "
+            "score." + (" Notes: " + "; ".join(threat.notes) + "." if threat.notes else ""),
         )
     )
 
@@ -141,28 +161,49 @@ def _interdependence(section: Section, res: Any, a: str, b: str) -> None:
                 lev,
                 x="year",
                 series={
-                    "leverage_b_over_a": f"leverage of {b} over {a}",
-                    "leverage_a_over_b": f"leverage of {a} over {b}",
+                    "leverage_b_over_a": f"leverage of {b} over {a} (sensitivity)",
+                    "leverage_a_over_b": f"leverage of {a} over {b} (sensitivity)",
                 },
                 chart_id="theory-leverage",
                 yaxis_title="leverage index",
             ),
             title="Asymmetric interdependence: who could hurt whom",
-            source_note="Leverage of X over Y = Y's dependence on X minus X's dependence on Y, "
-            "over the channels measured for both (trade shares from COW; arms where both sides "
-            "are covered; no energy data). Positive: X holds the upper hand.",
+            source_note="Leverage of X over Y = mean, over the flows measured for both (trade, "
+            "pipeline gas, LNG, crude, arms), of Y's exposure minus X's, exposure being the "
+            "partner's largest share of the state's imports or exports in that flow. Positive: "
+            "X holds the upper hand. channels_used in the download lists the flows per year.",
             download=Download.csv(lev, f"{a}_{b}_leverage.csv".lower()),
         )
+    )
+    ch = res.channels.dropna(subset=["sensitivity"])
+    if ch.empty:
+        return
+    year = int(ch["year"].max())
+    latest = ch[ch["year"] == year]
+    table = latest.pivot_table(
+        index="channel", columns="state", values=["sensitivity", "vulnerability"], dropna=False
+    )
+    table.columns = [f"{state} {measure}" for measure, state in table.columns]
+    section.add(
+        Table.from_frame(
+            table.reset_index(),
+            title=f"Each channel, {year}: the partner's share of the state's flow",
+            caption="Sensitivity: the share. Vulnerability: the share times the Herfindahl index "
+            "of the state's partners in the channel (pipeline gas: equal to the share, fixed "
+            "infrastructure; crude and LNG: not measured). Trade shares end in 2014 (COW).",
+        ),
     )
 
 
 def _game(section: Section, game: Any) -> None:
     p = game.payoffs
+    per = "; ".join(f"{m} {d:.2f}" for m, d in game.delta_star_by_member.items())
     section.add(
         Paragraph(
-            f"Alliance game: with payoffs T={p.T:g}, R={p.R:g}, P={p.P:g}, S={p.S:g}, mutual "
-            f"cooperation under grim trigger holds when the partners value the future at least "
-            f"δ* = (T − R)/(T − P) = {game.delta_star:.2f}.",
+            f"Alliance game: with payoffs T={p.T:g}, R={p.R:g}, P={p.P:g}, S={p.S:g} "
+            f"({game.source}), mutual cooperation under grim trigger holds when the partners "
+            f"value the future at least δ* = (T − R)/(T − P) = {game.delta_star:.2f} "
+            f"(per member: {per}).",
         )
     )
     section.add(
