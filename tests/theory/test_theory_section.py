@@ -37,7 +37,9 @@ def test_public_names_exist(name: str) -> None:
     # The API verbs are engine modules made callable (power, threat, ...) or thin
     # wrappers in dyadscope.api (game); everything else is defined in dyadscope.theory.
     home = obj.__name__ if inspect.ismodule(obj) else obj.__module__
-    assert home.startswith(("dyadscope.theory.", "dyadscope.api.")), f"{name} comes from {home}"
+    assert home.startswith(("dyadscope.theory.", "dyadscope.api.", "dyadscope.errors")), (
+        f"{name} comes from {home}"
+    )
     doc = obj.__dict__.get("__doc__") if inspect.isclass(obj) else obj.__doc__
     assert doc and doc.strip(), f"{name} has no docstring"
     assert not doc.startswith(f"{name}("), f"{name} has only a generated docstring"
