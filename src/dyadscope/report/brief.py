@@ -32,6 +32,10 @@ class Card:
     label: str
     value: str
     note: str
+    #: Change over the last five years of data, e.g. "+3.1 pp since 2009".
+    change: str = ""
+    #: An inline SVG sparkline (generated from numbers only, never from input text).
+    spark: str = ""
 
 
 @dataclass
@@ -44,6 +48,10 @@ class BriefOptions:
     seed: int = 1
     sobol_n: int = 256
     events_store: Path | None = None
+    #: The date the brief states as its build date (default today); fixes staleness flags.
+    build_date: dt.date | None = None
+    #: "minimal" (the vendored partial plotly.js) or "full" (plotly's own bundle).
+    bundle: str = "minimal"
 
 
 def _env() -> jinja2.Environment:
@@ -56,34 +64,58 @@ def _env() -> jinja2.Environment:
     )
 
 
-def plotly_js() -> Markup:
-    """The plotly.js bundle shipped inside the plotly package, for inlining."""
+def plotly_js(bundle: str = "minimal") -> Markup:
+    """The plotly.js bundle to inline: the vendored minimal one, or plotly's full one."""
+    if bundle == "full":
+        from plotly.offline import get_plotlyjs
+
+        text = get_plotlyjs()
+    else:
+        text = minimal_plotly_js()
+    # "</script" cannot occur inside the bundle's string literals, but guard anyway.
+    return Markup(text.replace("</script", "<\\/script"))
+
+
+def minimal_plotly_js() -> str:
+    """The vendored partial plotly.js bundle (report/assets), or the full one if absent."""
+    from importlib.resources import files
+
+    asset = files("dyadscope.report").joinpath("assets", PLOTLY_ASSET)
+    if asset.is_file():
+        return asset.read_text(encoding="utf-8")
     from plotly.offline import get_plotlyjs
 
-    # "</script" cannot occur inside the bundle's string literals, but guard anyway.
-    return Markup(get_plotlyjs().replace("</script", "<\\/script"))
+    text: str = get_plotlyjs()
+    return text
+
+
+#: The vendored partial bundle: scatter, bar and heatmap (see report/assets/README.md).
+PLOTLY_ASSET = "plotly-cartesian.min.js"
 
 
 def render_brief(
     *,
     title: str,
     subtitle: str,
-    case_id: str,
     sections: list[Section],
     cards: list[Card],
+    case_label: str = "",
+    data_as_of: list[str] | None = None,
     generated_at: str | None = None,
+    bundle: str = "minimal",
 ) -> str:
     """Render sections and cards to one HTML string (no file I/O)."""
     template = _env().get_template("brief.html.j2")
     return template.render(
         title=title,
         subtitle=subtitle,
-        case_id=case_id,
+        case_label=case_label,
+        data_as_of=data_as_of or [],
         sections=sections,
         cards=cards,
         version=__version__,
         generated_at=generated_at or dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        plotly_js=plotly_js(),
+        plotly_js=plotly_js(bundle),
     )
 
 
@@ -108,7 +140,7 @@ def build_brief(
     step = on_step or (lambda _name: None)
     parts = assemble(a, b, case_path=case_path, options=opts, on_step=step)
     step("render")
-    html = render_brief(**parts)
+    html = render_brief(**parts, bundle=opts.bundle)
     return atomic_write_text(output, html)
 
 

@@ -54,13 +54,34 @@ def _layout(fig: go.Figure, *, height: int, yaxis_title: str = "", xaxis_title: 
     fig.update_yaxes(title_text=yaxis_title, showgrid=True, gridcolor="#eee", zeroline=False)
 
 
-def to_fragment(fig: go.Figure, chart_id: str) -> str:
+#: Plotly's configuration for every chart: no logo, no link or upload to Plotly's
+#: cloud (``showSendToCloud``; plotly.js 4 has no "edit in Chart Studio" link), no image export, a compact toolbar shown on hover only.
+PLOTLY_CONFIG: dict[str, Any] = {
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "displayModeBar": "hover",
+    "responsive": True,
+    "modeBarButtonsToRemove": [
+        "sendDataToCloud",
+        "toImage",
+        "select2d",
+        "lasso2d",
+        "autoScale2d",
+        "toggleSpikelines",
+        "hoverClosestCartesian",
+        "hoverCompareCartesian",
+    ],
+}
+
+
+def to_fragment(fig: go.Figure, chart_id: str, *, scroll_zoom: bool = False) -> str:
     """Serialise a figure to an HTML fragment with a stable element id."""
+    config = dict(PLOTLY_CONFIG, scrollZoom=scroll_zoom)
     fragment: str = fig.to_html(
         full_html=False,
         include_plotlyjs=False,
         div_id=f"chart-{_slug(chart_id)}",
-        config={"displaylogo": False, "responsive": True},
+        config=config,
     )
     return fragment
 
@@ -76,13 +97,22 @@ def line_chart(
     markers: Sequence[Mapping[str, object]] = (),
     height: int = 320,
     secondary: Mapping[str, str] | None = None,
+    secondary_title: str = "",
+    hover_format: str = ".3g",
+    secondary_hover_format: str = ".3g",
+    units: str = "",
+    secondary_units: str = "",
+    eras: Sequence[tuple[float, str]] = (),
 ) -> str:
     """Lines over ``x`` for each column in ``series`` (column → legend label).
 
     Missing values stay gaps (``connectgaps=False``): a year without data is
     never drawn as a value.  ``markers`` adds point annotations — used to set a
     figure quoted in a seed document beside the data — as dicts with ``x``,
-    ``y``, ``label`` and ``hover``.  ``secondary`` puts columns on a right axis.
+    ``y``, ``label`` and ``hover``.  ``secondary`` puts columns on a right axis
+    titled ``secondary_title``.  Hover values carry ``units`` (d3 format
+    ``hover_format``); ``eras`` draws a dotted line after each ``(x, text)`` — used
+    to say where "Russia" was the USSR.
     """
     fig = go.Figure()
     styles = [
@@ -94,13 +124,23 @@ def line_chart(
     ]
     for col, label, line, axis in styles:
         if col in df:
+            fmt, unit = (
+                (hover_format, units) if axis == "y" else (secondary_hover_format, secondary_units)
+            )
             fig.add_trace(
                 go.Scatter(
                     x=df[x], y=df[col], name=esc(label), yaxis=axis, line=line,
                     mode="lines+markers" if axis == "y" else "lines",
                     marker={"size": 4}, connectgaps=False,
+                    hovertemplate=f"%{{y:{fmt}}}{(' ' + esc(unit)) if unit else ''}",
                 )
             )  # fmt: skip
+    for at, text in eras:
+        fig.add_vline(x=at + 0.5, line={"color": "#767676", "width": 1, "dash": "dot"})
+        fig.add_annotation(
+            x=at + 0.5, y=1, yref="paper", text=esc(text), showarrow=False, xanchor="right",
+            yanchor="top", font={"size": 11, "color": "#595959"},
+        )  # fmt: skip
     if markers:
         fig.add_trace(
             go.Scatter(
@@ -128,7 +168,15 @@ def line_chart(
         fig.update_yaxes(tickformat=".0%")
     if secondary:
         fig.update_layout(
-            yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "title": ""}
+            yaxis2={
+                "overlaying": "y",
+                "side": "right",
+                "showgrid": False,
+                "title": {"text": esc(secondary_title)},
+                "nticks": 5,
+                "rangemode": "tozero",
+            },
+            margin={"r": 70},
         )
     return to_fragment(fig, chart_id)
 

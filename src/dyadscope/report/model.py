@@ -67,6 +67,10 @@ class Chart:
     title: str
     source_note: str = ""
     download: Download | None = None
+    #: A sentence saying what the chart shows and its latest value (the text alternative).
+    alt: str = ""
+    #: The chart's data as a table, shown folded under the chart ("table view").
+    table: Table | None = None
     kind: Literal["chart"] = "chart"
 
 
@@ -88,7 +92,19 @@ class Download:
         return cls(filename=filename, data=df.to_csv(index=False, na_rep="NA").encode("utf-8"))
 
 
-Block = Paragraph | Bullets | Table | Chart | Download
+@dataclass(frozen=True)
+class KeyPoints:
+    """Numbered statements, each linking to the part of the brief that carries its evidence.
+
+    ``items`` are ``(text, href, source)``: ``href`` is an in-page anchor (``#ind-unga``).
+    """
+
+    items: list[tuple[str, str, str]]
+    title: str | None = None
+    kind: Literal["keypoints"] = "keypoints"
+
+
+Block = Paragraph | Bullets | Table | Chart | Download | KeyPoints
 
 
 @dataclass

@@ -104,6 +104,7 @@ def theory_section(
     turns: int = 200,
     repetitions: int = 5,
     seed: int = 1,
+    play_tournament: bool = True,
 ) -> TheorySection:
     """Run the five theory engines for ``a``–``b`` as the brief needs them.
 
@@ -141,7 +142,13 @@ def theory_section(
     sec.game = _run(
         problems,
         "game",
-        lambda: alliance_game(case=case, turns=turns, repetitions=repetitions, seed=seed),
+        lambda: alliance_game(
+            case=case,
+            turns=turns,
+            repetitions=repetitions,
+            seed=seed,
+            play_tournament=play_tournament,
+        ),
     )
     sec.external = _run(
         problems, "external", lambda: externally_driven(store, a, b, third, events_store)

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from dyadscope.report import charts
+from dyadscope.report.labels import indicator_label
 from dyadscope.report.model import Bullets, Chart, Download, Paragraph, Section, Table
 
 #: The order in which factor kinds are presented, with a reader-facing heading.
@@ -127,7 +128,7 @@ def factors_section(case: Any) -> Section:
                 f.label,
                 f.summary,
                 "; ".join(_cite_with_stance(e) for e in f.evidence),
-                getattr(f, "indicator", None) or "",
+                indicator_label(f.indicator, *_names(case)) if f.indicator else "",
             ]
             for f in members
         ]
@@ -215,8 +216,18 @@ def documents_block(case: Any) -> Table:
 
 
 def scenario_rows(case: Any) -> Bullets:
+    """Each scenario with the levers it sets, by factor label (never by id)."""
+    label = {f.id: f.label for f in case.factors}
     items = []
     for s in getattr(case, "scenarios", []) or []:
-        clamps = ", ".join(f"{k} = {v:+.2f}" for k, v in (s.clamps or {}).items()) or "no clamps"
-        items.append(f"{s.label} ({s.id}): {clamps}. {s.rationale}")
+        clamps = (
+            ", ".join(f"{label.get(k, k)} at {v:+.2f}" for k, v in (s.clamps or {}).items())
+            or "no lever set"
+        )
+        items.append(f"{s.label}: {clamps}. {s.rationale}")
     return Bullets(items=items, title="Scenario library")
+
+
+def _names(case: Any) -> tuple[str, str]:
+    """The dyad's names as the case spells them (first two actors)."""
+    return (str(case.actors[0].name), str(case.actors[1].name))
