@@ -4,8 +4,9 @@ The starter names the two states and holds one placeholder factor of each standa
 kind and one placeholder document (the analyst's ``notes.txt``). It makes no claim
 about the relationship: every summary says what to write there, each factor "mentions"
 line 1 of the notes (the validator wants a citation), source factors sit at the
-neutral level 0, and there are no links or scenarios. It passes :func:`dyadscope.case.validate_case` as written, so an analyst
-can build a brief with it at once and add substance step by step.
+neutral level 0, and there are no links or scenarios. It passes
+:func:`dyadscope.case.validate_case` as written, so an analyst can build a brief
+with it at once and add substance step by step.
 
 >>> text = starter_case_text("usa", "CHN", year=2026)
 >>> "iso3: USA" in text and "iso3: CHN" in text
@@ -98,4 +99,5 @@ def starter_case_text(a: str, b: str, *, year: int | None = None) -> str:
         "# Replace each placeholder, cite documents (doc, lines, stance) for every factor\n"
         "# and link, then check it with the case validator.\n"
     )
-    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=88)
+    body: str = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=88)
+    return header + body

@@ -55,7 +55,7 @@ def _layout(fig: go.Figure, *, height: int, yaxis_title: str = "", xaxis_title: 
 
 
 #: Plotly's configuration for every chart: no logo, no link or upload to Plotly's
-#: cloud (``showSendToCloud``; plotly.js 4 has no "edit in Chart Studio" link), no image export, a compact toolbar shown on hover only.
+#: cloud (``showSendToCloud``), no image export, a compact toolbar shown on hover only.
 PLOTLY_CONFIG: dict[str, Any] = {
     "displaylogo": False,
     "showSendToCloud": False,

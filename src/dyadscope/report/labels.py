@@ -53,7 +53,7 @@ INDICATORS: dict[str, IndicatorLabel] = {
     ),
     "joint_igos": IndicatorLabel(
         "Joint memberships of intergovernmental organisations", "count", "{:,.0f}"
-    ),  # fmt: skip
+    ),
     "mids": IndicatorLabel("Militarised interstate disputes", "dispute-years", "{:,.0f}"),
     "atop_defense": IndicatorLabel("Defence pact in force (ATOP)", "0/1", "{:.0f}"),
     "contiguity": IndicatorLabel("Contiguity (COW)", "type", "{:.0f}"),

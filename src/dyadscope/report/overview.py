@@ -103,13 +103,13 @@ def what_to_watch(
                 if last is not None:
                     latest = f"{labels.fmt_value(factor.indicator, last[0])} ({last[1]})"
             elif factor is not None and factor.level is not None:
-                latest = f"level {factor.level:.2f} on 0–1 (case estimate)"
+                latest = f"level {factor.level:+.2f} on −1…+1 (case estimate)"
             rows.append(
                 [
                     str(r.label),
                     f"moves the leading outcome most (total Sobol index {float(r.ST):.2f})",
                     latest,
-                ]  # fmt: skip
+                ]
             )
     moves = []
     for ind in ("trade_share_a", "trade_share_b", "unga_same_vote", "cinc_ratio_b_a"):
