@@ -60,3 +60,7 @@ class MissingData(DyadscopeError):
 
 class StoreError(DyadscopeError):
     """A store file cannot be locked, created or written (busy, read-only, disk full)."""
+
+
+class RenderError(DyadscopeError):
+    """A brief could not be rendered to the requested format (e.g. no headless browser)."""

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from dyadscope import __version__
 from dyadscope._io import atomic_write_text, check_output_path
+from dyadscope.errors import InputError
 from dyadscope.report.model import Section
 
 StepCallback = Callable[[str], None]
@@ -127,20 +128,34 @@ def build_brief(
     output: str | Path = Path("out/brief.html"),
     options: BriefOptions | None = None,
     on_step: StepCallback | None = None,
+    fmt: str = "html",
 ) -> Path:
     """Write the brief for the dyad (a, b) to ``output`` and return its path.
+
+    ``fmt="pdf"`` prints the page with headless Chromium (:mod:`dyadscope.report.pdf`).
+    ``on_step`` is called with the name of each step as it starts (case, indicators,
+    events, theory, scenarios, synthesis, render, pdf).
 
     >>> build_brief("RUS", "CHN", output="out/brief.html")  # doctest: +SKIP
     PosixPath('out/brief.html')
     """
     from dyadscope.report.assemble import assemble
 
+    if fmt not in ("html", "pdf"):
+        raise InputError(f"fmt: expected 'html' or 'pdf', got {fmt!r}")
     check_output_path(output, create=False)  # fail now, not after building the brief
+    if fmt == "pdf":
+        from dyadscope.report.pdf import find_browser, write_pdf
+
+        find_browser()  # fail before the expensive part
     opts = options or BriefOptions()
     step = on_step or (lambda _name: None)
     parts = assemble(a, b, case_path=case_path, options=opts, on_step=step)
     step("render")
     html = render_brief(**parts, bundle=opts.bundle)
+    if fmt == "pdf":
+        step("pdf")
+        return write_pdf(html, output)
     return atomic_write_text(output, html)
 
 

@@ -28,7 +28,7 @@ def sources_section(case: Any | None) -> Section:
         rows.append(
             [
                 adapter.title,
-                str(r.version),
+                str(r.version).replace("_", " "),
                 str(getattr(r, "coverage", "") or ""),
                 _int(getattr(r, "rows", None)),
                 str(r.status),
