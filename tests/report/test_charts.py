@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from itertools import pairwise
 
 import networkx as nx
 import pandas as pd
@@ -16,10 +17,7 @@ from dyadscope.report.factormap import LINE_PX, WRAP, aggregate, factor_map, lay
 def _frames() -> tuple[pd.DataFrame, pd.DataFrame]:
     case = load_case()  # the shipped Russia–China case
     nodes = pd.DataFrame(
-        [
-            {"id": f.id, "label": f.label, "kind": f.kind, "summary": f.summary}
-            for f in case.factors
-        ]
+        [{"id": f.id, "label": f.label, "kind": f.kind, "summary": f.summary} for f in case.factors]
     )
     edges = pd.DataFrame(
         [
@@ -65,7 +63,7 @@ def test_labels_in_a_column_never_overlap() -> None:
         columns[c].append(n)
     for members in columns.values():
         members.sort(key=lambda n: pos[n][1])
-        for upper, lower in zip(members, members[1:], strict=False):
+        for upper, lower in pairwise(members):
             gap = pos[lower][1] - pos[upper][1]
             assert gap >= (lines[upper] + lines[lower]) / 2, (upper, lower)
 

@@ -167,7 +167,7 @@ def assemble(
     return {
         "title": f"{na}–{nb}",
         "subtitle": case.title if case is not None else "A data brief",
-        "case_label": f"case “{case.title}”" if case is not None else "no case model",
+        "case_label": "with a case model" if case is not None else "no case model",
         "sections": [head, *sections],
         "cards": overview.indicator_cards(tidy, a, b, names),
         "data_as_of": overview.as_of_lines(tidy),

@@ -229,7 +229,7 @@ def _aggregate_figure(nodes: pd.DataFrame, edges: pd.DataFrame) -> go.Figure:
     col = {"key_variable": 1, "outcome": 2}
     firsts = [k for k in kinds if k not in col]
     pos = {k: (0.0, float(i)) for i, k in enumerate(firsts)}
-    pos |= {k: (float(col[k]), (len(firsts) - 1) / 2) for k in kinds if k in col}
+    pos |= {k: (float(col[k]), (len(firsts) - 1) / 2 + 0.5 * col[k]) for k in kinds if k in col}
     fig = go.Figure()
     for r in _rows(agg):
         (x0, y0), (x1, y1) = pos[r.source], pos[r.target]
@@ -247,7 +247,7 @@ def _aggregate_figure(nodes: pd.DataFrame, edges: pd.DataFrame) -> go.Figure:
             y=[pos[k][1] for k in kinds],
             mode="markers+text",
             text=[f"{esc(k.replace('_', ' ').capitalize())} ({int(counts[k])})" for k in kinds],
-            textposition=["middle left" if pos[k][0] == 2 else "middle right" for k in kinds],
+            textposition=["middle right" if pos[k][0] == 0 else "top center" for k in kinds],
             marker={"size": [14 + 2 * int(counts[k]) ** 0.5 * 3 for k in kinds],
                     "color": [KIND_COLOURS.get(k, "#777") for k in kinds]},
             hovertext=[
@@ -306,16 +306,16 @@ def factor_map(nodes: pd.DataFrame, edges: pd.DataFrame, *, chart_id: str = "fac
         f'aria-pressed="false">By kind</button></span></div>'
     )
     script = _script() % {
-        # JSON inside a script: "</" is escaped so no label can close the element.
-        "data": json.dumps(data).replace("</", "<\\/"),
+        # JSON inside a script: every "<" is escaped, so no label can open or close a tag.
+        "data": json.dumps(data).replace("<", "\\u003c"),
         "net": f"chart-{chart_id}",
         "agg": f"chart-{chart_id}-kinds",
         "box": box,
     }
     return (
         controls
-        + f"<div>{to_fragment(net, chart_id, scroll_zoom=True)}</div>"
-        + f"<div hidden>{to_fragment(agg, f'{chart_id}-kinds')}</div>"
+        + f'<div id="{box}-factors">{to_fragment(net, chart_id, scroll_zoom=True)}</div>'
+        + f'<div id="{box}-kinds" hidden>{to_fragment(agg, f"{chart_id}-kinds")}</div>'
         + "<script>"
         + script
         + "</script>"

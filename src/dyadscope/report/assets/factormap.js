@@ -37,7 +37,8 @@ window.addEventListener("load", function () {
   clear.addEventListener("click", function () { search.value = ""; focus = null; apply(); });
   function show(view) {
     views.forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.view === view)); });
-    gd.parentNode.hidden = view !== "factors"; agg.parentNode.hidden = view !== "kinds";
+    document.getElementById(box.id + "-factors").hidden = view !== "factors";
+    document.getElementById(box.id + "-kinds").hidden = view !== "kinds";
     Plotly.Plots.resize(view === "factors" ? gd : agg);
   }
   views.forEach(function (b) { b.addEventListener("click", function () { show(b.dataset.view); }); });
