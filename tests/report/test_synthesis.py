@@ -66,3 +66,35 @@ def test_every_drawn_indicator_has_a_human_label() -> None:
         for ind in [*fam.series, *fam.secondary]:
             assert ind in labels.INDICATORS, ind
             assert "_" not in labels.indicator_label(ind, "Russia", "China")
+
+
+def test_russia_is_labelled_as_the_ussr_before_1992() -> None:
+    from dyadscope.report.sections.indicators import indicators_section
+
+    assert labels.eras("RUS", "CHN") == [(1991, "RUS was the USSR until 1991")]
+    assert labels.eras("USA", "CHN") == []
+    tidy = pd.DataFrame(
+        [{"year": y, "indicator": "cinc_a", "value": 0.1, "source": "COW NMC v7.0"}
+         for y in range(1985, 1996)]
+    )  # fmt: skip
+    section = indicators_section(tidy, None, "RUS", "CHN", names=("Russia", "China"))
+    chart = next(b for b in section.blocks if b.kind == "chart")
+    assert "Russia was the USSR until 1991" in chart.html
+    assert chart.alt.startswith("Material capability (CINC), 1985–1995. Latest:")
+    assert chart.table is not None and chart.table.rows[0][1] == "10.0%"
+
+
+def test_charts_have_no_cloud_or_image_buttons() -> None:
+    from dyadscope.report.charts import PLOTLY_CONFIG
+
+    assert PLOTLY_CONFIG["displaylogo"] is False
+    assert PLOTLY_CONFIG["showSendToCloud"] is False
+    assert {"sendDataToCloud", "toImage"} <= set(PLOTLY_CONFIG["modeBarButtonsToRemove"])
+
+
+def test_the_page_inlines_the_minimal_plotly_bundle() -> None:
+    from dyadscope.report.brief import plotly_js
+
+    minimal, full = str(plotly_js()), str(plotly_js("full"))
+    assert "plotly.js (cartesian - minified)" in minimal[:300]
+    assert len(minimal) < 0.4 * len(full)

@@ -73,6 +73,9 @@ PLOTLY_CONFIG: dict[str, Any] = {
 def to_fragment(fig: go.Figure, chart_id: str, *, scroll_zoom: bool = False) -> str:
     """Serialise a figure to an HTML fragment with a stable element id."""
     config = dict(PLOTLY_CONFIG, scrollZoom=scroll_zoom)
+    # No plotly.py theme: each chart would carry ~8 kB of template JSON; the styles the
+    # brief relies on are set explicitly in each figure's layout.
+    fig.layout.template = go.layout.Template()
     fragment: str = fig.to_html(
         full_html=False,
         include_plotlyjs=False,
@@ -169,7 +172,8 @@ def line_chart(
                 "side": "right",
                 "showgrid": False,
                 "title": {"text": esc(secondary_title)},
-                "nticks": 5,
+                "nticks": 6,
+                "tickmode": "auto",
                 "rangemode": "tozero",
             },
             margin={"r": 70},

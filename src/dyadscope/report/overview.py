@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -104,6 +105,8 @@ def what_to_watch(
                     latest = f"{labels.fmt_value(factor.indicator, last[0])} ({last[1]})"
             elif factor is not None and factor.level is not None:
                 latest = f"level {factor.level:+.2f} on −1…+1 (case estimate)"
+            elif factor is None:
+                latest = _link_weight(case, str(r.label))
             rows.append(
                 [
                     str(r.label),
@@ -132,6 +135,25 @@ def what_to_watch(
     return Table(columns=["watch", "why", "latest value"], rows=rows, title="What to watch")
 
 
+def _link_weight(case: Case, label: str) -> str:
+    """'weight +0.60 (case estimate)' for a tornado row naming a link 'A → B'."""
+    src, _, dst = label.partition(" → ")
+    ids = {f.label: f.id for f in case.factors}
+    for link in case.links:
+        if link.source == ids.get(src) and link.target == ids.get(dst):
+            return (
+                f"link weight {link.weight:+.2f}, interval {link.interval[0]:+.2f} to "
+                f"{link.interval[1]:+.2f} (case estimate)"
+            )
+    return "—"
+
+
+def _year_key(when: str) -> tuple[int, str]:
+    """Sort key of a dated entry: its first four-digit year, then the text."""
+    found = re.search(r"\d{4}", when)
+    return (int(found.group()) if found else 9999, when)
+
+
 def timeline(case: Case | None, events: Any) -> Table | None:
     """Dated entries from the case (history, claims, dated factors) and the event store."""
     entries: list[synthesis.TimelineEntry] = []
@@ -145,9 +167,11 @@ def timeline(case: Case | None, events: Any) -> Table | None:
                 entries.append(
                     synthesis.TimelineEntry(f.period, f.label, "; ".join(_cites(f.evidence[:2])))
                 )
+        na, nb = case.actors[0].name, case.actors[1].name
         for c in case.claims:
+            what = f"{labels.indicator_label(c.indicator, na, nb)}: {c.label} (figure quoted)"
             entries.append(
-                synthesis.TimelineEntry(str(c.year), c.label, "; ".join(_cites(c.evidence)))
+                synthesis.TimelineEntry(str(c.year), what, "; ".join(_cites(c.evidence)))
             )
     if events is not None and not events.series.empty:
         s = events.series.sort_values("events", ascending=False).head(3)
@@ -160,7 +184,7 @@ def timeline(case: Case | None, events: Any) -> Table | None:
             )  # fmt: skip
     if not entries:
         return None
-    entries.sort(key=lambda e: (e.when[:4], e.when))
+    entries.sort(key=lambda e: _year_key(e.when))
     return Table(
         columns=["when", "what", "source"],
         rows=[[e.when, e.text, e.cite] for e in entries],

@@ -202,7 +202,7 @@ def _doc_meta(d: Any) -> tuple[str, str, str]:
 def _position(items: list[tuple[str, str, str]]) -> str:
     """One sentence in our words: which factors the voice supports, contests or mentions."""
     verbs = {"supports": "Argues for", "contests": "disputes", "mentions": "discusses"}
-    parts = []
+    parts: list[str] = []
     for stance in ("supports", "contests", "mentions"):
         labels = list(dict.fromkeys(f"“{lab}”" for lab, st, _ in items if st == stance))
         if labels:
