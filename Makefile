@@ -31,7 +31,7 @@ $(RUNTIME_STAMP): pyproject.toml $(LOCK) | $(PY)
 $(TEST_STAMP): $(RUNTIME_STAMP) pyproject.toml requirements-nodeps.txt $(LOCK)
 	$(PIP) install -c $(LOCK) -e '.[test,spark,games]'
 	$(PIP) install -c $(LOCK) --no-deps -r requirements-nodeps.txt
-	$(PIP) install -e '.[browser]'
+	$(PIP) install -c $(LOCK) -e '.[browser]'
 	@touch $@
 
 # Regenerate the lock: resolve the newest releases pyproject.toml allows in a scratch
@@ -40,7 +40,7 @@ lock:
 	rm -rf .venv-lock
 	$(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install -q --upgrade pip
-	.venv-lock/bin/python -m pip install -q -e '.[test,spark,games]'
+	.venv-lock/bin/python -m pip install -q -e '.[test,spark,games,browser]'
 	.venv-lock/bin/python -m pip install -q --no-deps -r requirements-nodeps.txt
 	.venv-lock/bin/python scripts/lock_requirements.py -o $(LOCK)
 	rm -rf .venv-lock

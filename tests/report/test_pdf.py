@@ -27,6 +27,7 @@ def _tools_or_skip() -> None:
 def test_printable_opens_every_folded_part() -> None:
     page = '<details><summary>a</summary></details><details open class="x"></details>'
     assert printable(page).count("<details open") == 2
+    assert printable('<details class="tv"></details>') == '<details class="tv"></details>'
 
 
 def test_unknown_browser_is_a_named_error() -> None:

@@ -52,10 +52,15 @@ def find_browser(browser: str | os.PathLike[str] | None = None) -> str:
 def printable(html: str) -> str:
     """The page as printed: every folded part open, so the PDF shows it.
 
-    >>> printable('<details class="tv"><summary>x</summary></details>')
-    '<details open class="tv"><summary>x</summary></details>'
+    A chart's table view (``class="tv"``) stays folded: the print stylesheet leaves it
+    out, as the chart and its download carry the same numbers.
+
+    >>> printable('<details><summary>x</summary></details><details class="tv"></details>')
+    '<details open><summary>x</summary></details><details class="tv"></details>'
     """
-    return re.sub(r"<details(?=[\s>])(?![^>]*\bopen\b)", "<details open", html)
+    return re.sub(
+        r'<details(?=[\s>])(?![^>]*\bopen\b)(?![^>]*class="tv")', "<details open", html
+    )
 
 
 def write_pdf(
