@@ -234,6 +234,7 @@ def interval_bars(
                 y=sub[value],
                 name=esc(name),
                 marker_color=SERIES_COLOURS[i % len(SERIES_COLOURS)],
+                hovertemplate=f"%{{x}}: %{{y:.1%}} {esc(yaxis_title)}<extra>{esc(name)}</extra>",
                 error_y={
                     "type": "data",
                     "symmetric": False,
@@ -310,6 +311,7 @@ def heatmap(
             zmax=zmax,
             colorbar={"title": {"text": esc(colorbar_title)}},
             hoverongaps=False,
+            hovertemplate=f"%{{y}} → %{{x}}: {esc(colorbar_title)} %{{z:.2f}} (0–1)<extra></extra>",
         )
     )
     _layout(fig, height=height)
