@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dyadscope.case.loader import load_case
 from dyadscope.report.model import Table
 from dyadscope.report.sections.case import documents_block, experts_section
@@ -16,8 +18,12 @@ def test_experts_grouped_by_camp_sorted_by_surname_positions_once_in_line_order(
     assert tables and all(t.columns[:4] == ["who", "affiliation", "document", "date"]
                           for t in tables)  # fmt: skip
     rows = {row[0]: row for t in tables for row in t.rows}
-    # Legvold is cited twice for "Russia as junior partner" (000:25 and 000:27).
-    assert rows["Robert Legvold"][4].count("“Russia as junior partner”") == 1
+    # Legvold is cited twice for "Russia as junior partner" (000:25 and 000:27): once here.
+    assert rows["Robert Legvold"][4].count("“Russia as junior partner”") <= 1
+    for t in tables:
+        for row in t.rows:
+            quoted = re.findall(r"“[^”]+”", row[4])
+            assert len(quoted) == len(set(quoted)) <= 9, row[0]  # at most 3 per stance
     for t in tables:
         surnames = [r[0].split(" and ")[0].split()[-1].casefold() for r in t.rows]
         assert surnames == sorted(surnames), t.title

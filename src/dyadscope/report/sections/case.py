@@ -181,7 +181,7 @@ def _citation_order(citation: str) -> tuple[str, int, str]:
 #: Camps of voices, by the kind of document they speak in.
 CAMPS: dict[str, str] = {
     "interview": "Interviewed experts",
-    "bulletin": "Officials and official statements",
+    "bulletin": "Analysts and officials in policy bulletins",
     "paper": "Scholars and theorists",
     "thesis": "Scholars and theorists",
 }
@@ -207,7 +207,8 @@ def _position(items: list[tuple[str, str, str]]) -> str:
         labels = list(dict.fromkeys(f"“{lab}”" for lab, st, _ in items if st == stance))
         if labels:
             verb = verbs[stance] if not parts else verbs[stance].lower()
-            parts.append(f"{verb} {', '.join(labels)}")
+            more = f" and {len(labels) - 3} more" if len(labels) > 3 else ""
+            parts.append(f"{verb} {', '.join(labels[:3])}{more}")
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] + "."
 
