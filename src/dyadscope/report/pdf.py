@@ -58,9 +58,7 @@ def printable(html: str) -> str:
     >>> printable('<details><summary>x</summary></details><details class="tv"></details>')
     '<details open><summary>x</summary></details><details class="tv"></details>'
     """
-    return re.sub(
-        r'<details(?=[\s>])(?![^>]*\bopen\b)(?![^>]*class="tv")', "<details open", html
-    )
+    return re.sub(r'<details(?=[\s>])(?![^>]*\bopen\b)(?![^>]*class="tv")', "<details open", html)
 
 
 def write_pdf(
