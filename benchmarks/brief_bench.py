@@ -80,7 +80,8 @@ def main(quick: bool = False) -> dict[str, Any]:
         )  # fmt: skip
         build = json.loads(done.stdout.strip().splitlines()[-1])
         html = page.read_text(encoding="utf-8")
-        start, end = html.index("<script>") + len("<script>"), html.index("</script>")
+        start = html.index("<script>/**\n* plotly.js") + len("<script>")
+        end = html.index("</script>", start)
         full_page = Path(tmp) / "brief-full.html"
         full_js = str(brief.plotly_js("full"))
         full_page.write_text(html[:start] + full_js + html[end:], encoding="utf-8")

@@ -70,6 +70,10 @@ PLOTLY_CONFIG: dict[str, Any] = {
 }
 
 
+#: Script type of a chart's own script; the page runs these once plotly.js has loaded.
+DEFERRED_SCRIPT_TYPE = "text/x-dyadscope-plot"
+
+
 def to_fragment(fig: go.Figure, chart_id: str, *, scroll_zoom: bool = False) -> str:
     """Serialise a figure to an HTML fragment with a stable element id."""
     config = dict(PLOTLY_CONFIG, scrollZoom=scroll_zoom)
@@ -82,7 +86,9 @@ def to_fragment(fig: go.Figure, chart_id: str, *, scroll_zoom: bool = False) -> 
         div_id=f"chart-{_slug(chart_id)}",
         config=config,
     )
-    return fragment
+    # The chart's script waits until plotly.js, inlined at the end of the page, has loaded:
+    # the text of the brief paints first (see DEFERRED_SCRIPT_TYPE in the template).
+    return fragment.replace("<script>", f'<script type="{DEFERRED_SCRIPT_TYPE}">')
 
 
 def line_chart(
