@@ -293,7 +293,8 @@ def factor_map(nodes: pd.DataFrame, edges: pd.DataFrame, *, chart_id: str = "fac
     data = {**payload[0], "labels": labels}
     box = f"{chart_id}-controls"
     options = "".join(f'<option value="{html.escape(str(x))}">' for x in nodes["label"])
-    start = 0.3 if len(edges) > 40 else 0.0
+    # A large map opens on its strongest links (about the top 40 %); the slider shows the rest.
+    start = round(float(edges["weight"].abs().quantile(0.6)) * 20) / 20 if len(edges) > 40 else 0.0
     controls = (
         f'<div class="fm-controls" id="{box}">'
         f'<label>Links with |weight| ≥ <input type="range" min="0" max="1" step="0.05" '
