@@ -1,7 +1,7 @@
 """Write ``requirements/lock.txt``: the exact versions `make test` and CI install.
 
 ``pyproject.toml`` states lower bounds; this lock pins every distribution that
-``dyadscope[test,spark,games,documents]`` and ``requirements-nodeps.txt`` need, transitively, at
+``dyadscope[test,spark,games,documents,browser]`` and ``requirements-nodeps.txt`` need, transitively, at
 the version installed in the environment that runs the script.  `make test` and
 `make brief` install with ``-c requirements/lock.txt``, so a new release upstream
 changes nothing until the lock is regenerated on purpose (``make lock``).
@@ -16,7 +16,7 @@ are dropped: ``torch==2.13.0`` matches ``2.13.0+cpu`` where that build is offere
 
 Run from the repository root, in the environment to freeze::
 
-    .venv/bin/python scripts/lock_requirements.py [--extras test,spark,games,documents] [-o PATH]
+    .venv/bin/python scripts/lock_requirements.py [--extras test,spark,games,documents,browser] [-o PATH]
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_EXTRAS = ("test", "spark", "games", "documents")
+DEFAULT_EXTRAS = ("test", "spark", "games", "documents", "browser")
 NODEPS = REPO / "requirements-nodeps.txt"
 LOCK = REPO / "requirements" / "lock.txt"
 

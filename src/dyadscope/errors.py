@@ -108,3 +108,7 @@ class DuplicateName(DyadscopeError, ValueError):
     (``dyadscope.adapters``, ``dyadscope.engines``) share one name space each; the
     first keeps the name and the second is refused, naming both.
     """
+
+
+class RenderError(DyadscopeError):
+    """A brief could not be rendered to the requested format (e.g. no headless browser)."""

@@ -135,7 +135,12 @@ def _raw_identifiers(page: Page) -> list[str]:
     """snake_case words and case factor ids in the visible text (file names aside)."""
     text = FILE_NAME.sub(" ", " ".join(page.text))
     found = set(SNAKE.findall(text))
-    found |= {f.id for f in load_case().factors if re.search(rf"\b{re.escape(f.id)}\b", text)}
+    # Single-word ids ("estrangement") are ordinary English words in prose.
+    found |= {
+        f.id
+        for f in load_case().factors
+        if "_" in f.id and re.search(rf"\b{re.escape(f.id)}\b", text)
+    }
     return sorted(found)
 
 
@@ -148,6 +153,9 @@ def test_raw_identifier_check_finds_leftovers() -> None:
     assert _raw_identifiers(page) == ["coop_ab", "us_sanctions_pressure"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15: developer leftovers in the brief")
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 15: ids left only in the theory and scenarios sections (being rewritten)",
+)
 def test_no_raw_identifiers_in_visible_text(page: Page) -> None:
     assert _raw_identifiers(page) == []

@@ -1,8 +1,9 @@
-"""The factor map's layout: causes left, outcomes right, no two nodes on one spot."""
+"""The factor map: layered left to right, full labels that never overprint, clean hovers."""
 
 from __future__ import annotations
 
-from collections import Counter
+import re
+from collections import defaultdict
 from itertools import pairwise
 
 import networkx as nx
@@ -10,59 +11,88 @@ import pandas as pd
 
 from dyadscope.case.graph import case_to_graph
 from dyadscope.case.loader import load_case
-from dyadscope.report.charts import _layered_layout
+from dyadscope.report.factormap import LINE_PX, WRAP, aggregate, factor_map, layout, wrap
 
 
-def _shipped_case_layout() -> tuple[nx.DiGraph, pd.DataFrame, dict[str, tuple[float, float]]]:
+def _frames() -> tuple[pd.DataFrame, pd.DataFrame]:
     case = load_case()  # the shipped Russia–China case
-    graph = case_to_graph(case)
     nodes = pd.DataFrame(
-        {"id": [f.id for f in case.factors], "kind": [f.kind for f in case.factors]}
+        [{"id": f.id, "label": f.label, "kind": f.kind, "summary": f.summary} for f in case.factors]
     )
-    return graph, nodes, _layered_layout(graph, nodes)
+    edges = pd.DataFrame(
+        [
+            {"source": k.source, "target": k.target, "weight": k.weight,
+             "low": k.interval[0], "high": k.interval[1]}
+            for k in case.links
+        ]
+    )  # fmt: skip
+    return nodes, edges
 
 
-def test_outcomes_alone_in_the_last_column() -> None:
-    _, nodes, pos = _shipped_case_layout()
+def test_outcomes_alone_in_the_last_column_causes_first() -> None:
+    nodes, edges = _frames()
+    pos = layout(nodes, edges)
+    last = max(c for c, _ in pos.values())
     outcomes = set(nodes.loc[nodes["kind"] == "outcome", "id"])
-    last = max(x for x, _ in pos.values())
-    assert {n for n, (x, _) in pos.items() if x == last} == outcomes
+    assert {n for n, (c, _) in pos.items() if c == last} == outcomes
+    targets = set(edges["target"])
+    assert {n for n, (c, _) in pos.items() if c == 0} == set(nodes["id"]) - targets
 
 
-def test_links_run_left_to_right_outside_feedback_loops() -> None:
-    graph, nodes, pos = _shipped_case_layout()
+def test_links_between_mediators_mostly_run_left_to_right() -> None:
+    """Outside feedback loops no link runs right to left."""
+    nodes, edges = _frames()
+    pos = layout(nodes, edges)
+    graph = case_to_graph(load_case())
     in_loop = {n for scc in nx.strongly_connected_components(graph) if len(scc) > 1 for n in scc}
-    outcomes = set(nodes.loc[nodes["kind"] == "outcome", "id"])
     backwards = [
         (u, v)
-        for u, v in graph.edges
-        if pos[u][0] >= pos[v][0] and not ({u, v} <= in_loop) and u not in outcomes
+        for u, v in zip(edges["source"], edges["target"], strict=True)
+        if pos[u][0] > pos[v][0] and not ({u, v} <= in_loop)
     ]
     assert backwards == []
 
 
-def test_nodes_have_distinct_places_and_room_for_a_label() -> None:
-    """Each column spreads its nodes evenly over [-1, 1]; labels sit beside the node."""
-    _, _, pos = _shipped_case_layout()
-    assert len(set(pos.values())) == len(pos)
-    columns = Counter(x for x, _ in pos.values())
-    for col, count in columns.items():
-        ys = sorted(y for x, y in pos.values() if x == col)
-        if count > 1:
-            gaps = {round(b - a, 9) for a, b in pairwise(ys)}
-            assert gaps == {round(2 / (count - 1), 9)}
+def test_labels_in_a_column_never_overlap() -> None:
+    """Each factor takes as many lines as its wrapped label; centres are that far apart."""
+    nodes, edges = _frames()
+    pos = layout(nodes, edges)
+    lines = {r.id: len(wrap(r.label)) for r in nodes.itertuples()}
+    columns: dict[int, list[str]] = defaultdict(list)
+    for n, (c, _) in pos.items():
+        columns[c].append(n)
+    for members in columns.values():
+        members.sort(key=lambda n: pos[n][1])
+        for upper, lower in pairwise(members):
+            gap = pos[lower][1] - pos[upper][1]
+            assert gap >= (lines[upper] + lines[lower]) / 2, (upper, lower)
 
 
-def test_marker_labels_near_the_ends_face_inwards() -> None:
-    """A quoted figure on the first or last year keeps its label inside the chart."""
-    import numpy as np
+def test_wrap_keeps_every_word() -> None:
+    label = "Chinese capital controls slow trade in national currencies"
+    lines = wrap(label, WRAP)
+    assert " ".join(lines) == label
+    assert all(len(x) <= WRAP for x in lines)
 
-    from dyadscope.report.charts import _marker_text_positions
 
-    years = list(np.arange(1955, 2021))  # NumPy integers, as a frame column gives them
-    assert _marker_text_positions([1956, 1990, 2020], years) == [
-        "top right",
-        "top center",
-        "top left",
-    ]
-    assert _marker_text_positions([2000], [2000, 2005, 2010, 2015]) == ["top right"]
+def test_fragment_has_full_labels_clean_hovers_and_controls() -> None:
+    nodes, edges = _frames()
+    html = factor_map(nodes, edges)
+    longest = max(nodes["label"], key=len)
+    assert wrap(longest)[-1] in html  # the full label, not cut with an ellipsis
+    assert "&lt;br&gt;" not in html  # Plotly line breaks are never escaped into text
+    assert "…" not in html
+    # Link hovers name factors by label: no factor id appears in hover text.
+    hovers = " ".join(re.findall(r'"hovertext":\[(.*?)\]', html))
+    ids = [i for i in nodes["id"] if "_" in i]
+    assert [i for i in ids if re.search(rf"\b{i}\b", hovers)] == []
+    assert '"scrollZoom": true' in html
+    for control in ('type="range"', 'type="search"', 'data-view="kinds"'):
+        assert control in html
+    assert LINE_PX > 11  # one label line fits a row at the 11 px label font
+
+
+def test_aggregate_counts_every_link_once() -> None:
+    nodes, edges = _frames()
+    agg = aggregate(nodes, edges)
+    assert int(agg["links"].sum()) == len(edges)

@@ -1,4 +1,4 @@
-"""CLI commands: ``dyadscope case validate | schema | show | graph | list``.
+"""CLI commands: ``dyadscope case validate | init | schema | show | graph | list``.
 
 Each handler parses its arguments, calls one function of :mod:`dyadscope.case`
 and prints.  Text from a case file is printed as plain :class:`rich.text.Text`, so
@@ -104,6 +104,15 @@ def validate(
             f"{len(case.scenarios)} scenarios{checked}"
         )
     )
+
+
+@case_app.command("init")
+@handle_errors
+def init(a: CountryA, b: CountryB, output: OutputOpt = None) -> None:
+    """Write a starter case for a pair (placeholders only; it validates as written)."""
+    from dyadscope.case.starter import starter_case_text
+
+    write_text(starter_case_text(a, b), output, announce=True)
 
 
 @case_app.command("schema")

@@ -12,6 +12,7 @@ figures (:class:`Card`) live here too, so that ``report.brief`` (which renders) 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,10 @@ class BriefOptions:
     seed: int = 1
     sobol_n: int = 256
     events_store: Path | None = None
+    #: The date the brief states as its build date (default today); fixes staleness flags.
+    build_date: dt.date | None = None
+    #: "minimal" (the vendored partial plotly.js) or "full" (plotly's own bundle).
+    bundle: str = "minimal"
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,10 @@ class Card:
     label: str
     value: str
     note: str
+    #: Change over the last five years of data, e.g. "+3.1 pp since 2009".
+    change: str = ""
+    #: An inline SVG sparkline (generated from numbers only, never from input text).
+    spark: str = ""
 
 
 def card(label: str, value: Any, note: str) -> Card:
@@ -105,6 +114,10 @@ class Chart:
     title: str
     source_note: str = ""
     download: Download | None = None
+    #: A sentence saying what the chart shows and its latest value (the text alternative).
+    alt: str = ""
+    #: The chart's data as a table, shown folded under the chart ("table view").
+    table: Table | None = None
     kind: Literal["chart"] = "chart"
 
 
@@ -126,7 +139,19 @@ class Download:
         return cls(filename=filename, data=df.to_csv(index=False, na_rep="NA").encode("utf-8"))
 
 
-Block = Paragraph | Bullets | Table | Chart | Download
+@dataclass(frozen=True)
+class KeyPoints:
+    """Numbered statements, each linking to the part of the brief that carries its evidence.
+
+    ``items`` are ``(text, href, source)``: ``href`` is an in-page anchor (``#ind-unga``).
+    """
+
+    items: list[tuple[str, str, str]]
+    title: str | None = None
+    kind: Literal["keypoints"] = "keypoints"
+
+
+Block = Paragraph | Bullets | Table | Chart | Download | KeyPoints
 
 
 @dataclass

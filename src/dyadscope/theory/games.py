@@ -343,6 +343,7 @@ def alliance_game(
     *,
     levels: Mapping[str, float] | None = None,
     members: Mapping[str, Payoffs | tuple[float, float, float, float]] | None = None,
+    play_tournament: bool = True,
 ) -> GameResult:
     """δ*, its sensitivity and a strategy tournament for the given or case-derived payoffs.
 
@@ -357,6 +358,9 @@ def alliance_game(
     ...                   repetitions=1)
     >>> {m: round(d, 4) for m, d in g.delta_star_by_member.items()}, round(g.delta_star, 4)
     ({'RUS': 0.4444, 'CHN': 0.3333}, 0.4444)
+
+    ``play_tournament=False`` skips the tournament (and never imports axelrod), so
+    the result is the same whichever extras are installed.
 
     >>> alliance_game((5, 3, 1, 0), turns=20, repetitions=1).delta_star
     0.5
@@ -375,8 +379,10 @@ def alliance_game(
         source = f"case {case.id}"
     else:
         pay, source = BASE_PAYOFFS, "default (Axelrod 1984)"
-    assumptions = _assumptions(source)
-    if axelrod_available():
+    assumptions = _assumptions(source, play_tournament)
+    if not play_tournament:
+        played = pd.DataFrame()
+    elif axelrod_available():
         played = tournament(pay, turns=turns, repetitions=repetitions, seed=seed)
     else:
         played = pd.DataFrame()
@@ -399,15 +405,18 @@ def alliance_game(
     )
 
 
-def _assumptions(source: str) -> list[str]:
+def _assumptions(source: str, tournament: bool = True) -> list[str]:
     out = [
         "The relationship is modelled as a symmetric iterated prisoner's dilemma: both states "
         "rank outcomes the same way and play the same game every round.",
         "δ* is the grim-trigger threshold: cooperation is sustainable if the states value the "
         "future at least that much; it says nothing about how much they actually do.",
-        "The tournament pits textbook strategies against each other; it shows which kinds of "
-        "conduct pay under these payoffs, not what either state will do.",
     ]
+    if tournament:
+        out.append(
+            "The tournament pits textbook strategies against each other; it shows which kinds "
+            "of conduct pay under these payoffs, not what either state will do."
+        )
     if source.startswith("case"):
         out.append(
             "Case-derived payoffs start from Axelrod's (5, 3, 1, 0) with every factor at level 1; "

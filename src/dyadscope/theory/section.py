@@ -116,6 +116,7 @@ def theory_section(
     repetitions: int = 5,
     seed: int = 1,
     payoffs: Mapping[str, Payoffs | tuple[float, float, float, float]] | None = None,
+    play_tournament: bool = True,
 ) -> TheorySection:
     """Run the five theory engines for ``a``–``b`` as the brief needs them.
 
@@ -156,7 +157,13 @@ def theory_section(
         sec.game = _run(
             problems,
             "game",
-            lambda: alliance_game(members=payoffs, turns=turns, repetitions=repetitions, seed=seed),
+            lambda: alliance_game(
+                members=payoffs,
+                turns=turns,
+                repetitions=repetitions,
+                seed=seed,
+                play_tournament=play_tournament,
+            ),
         )
     else:
         sec.omitted["game"] = GAME_OMITTED

@@ -7,14 +7,14 @@ from typing import Any
 import pandas as pd
 
 from dyadscope.report import charts
-from dyadscope.report.model import Bullets, Chart, Download, Paragraph, Section
+from dyadscope.report.model import Chart, Download, Paragraph, Section
 
 
 def events_section(overview: Any | None, a: str, b: str) -> Section:
     """Chart the monthly series of an :class:`~dyadscope.events.summary.EventsOverview`.
 
-    With no event store the section says so and shows the commands that build one,
-    rather than silently leaving the section out.
+    With no event store the section says so in one sentence, rather than silently
+    leaving the section out (how to load events is the documentation's business).
     """
     section = Section(
         "events",
@@ -24,25 +24,13 @@ def events_section(overview: Any | None, a: str, b: str) -> Section:
         "is missing, not quiet.",
     )
     if overview is None:
-        section.add(
-            Paragraph(
-                "No GDELT events are ingested in the event store, so this section has no data. "
-                "Fetch and ingest a period, then rebuild the brief:",
-                tone="warning",
-            ),
-            Bullets(
-                items=[
-                    "dyadscope events fetch --gdelt 2 --from 2019-01-01 --to 2019-01-31",
-                    "dyadscope events ingest PATH/TO/*.export.CSV.zip   (files you already have)",
-                    f"dyadscope brief {a} {b}",
-                ]
-            ),
-        )
+        section.add(Paragraph(f"No event data has been loaded for {a}–{b}, so this brief "
+                              "shows no monthly event series.", tone="note"))  # fmt: skip
         return section
     s = overview.series.copy()
     section.add(
         Paragraph(
-            f"Event store {overview.store_dir}: {overview.rows:,} events from {overview.files:,} "
+            f"The event store holds {overview.rows:,} events from {overview.files:,} "
             f"file{'' if overview.files == 1 else 's'}, dated {overview.first_date} to "
             f"{overview.last_date}; "
             f"{overview.dyad_events:,} of them are {a}–{b} events (both directions).",
@@ -56,12 +44,16 @@ def events_section(overview: Any | None, a: str, b: str) -> Section:
     html = charts.line_chart(
         s,
         x="month",
-        series={"coop_share": "cooperation share (QuadClass 1–2)"},
+        series={"coop_share": "cooperative share of events (QuadClass 1–2)"},
         secondary={"goldstein_mean": "mean Goldstein score (right axis)"},
+        secondary_title="Goldstein score (−10 to +10)",
         chart_id="events-monthly",
-        yaxis_title="share of dyad events",
+        yaxis_title="share of the dyad's events (%)",
         percent=True,
+        hover_format=".1%",
+        secondary_hover_format="+.2f",
     )
+    last = s.dropna(subset=["coop_share"]).iloc[-1] if s["coop_share"].notna().any() else None
     section.add(
         Chart(
             html=html,
@@ -70,6 +62,12 @@ def events_section(overview: Any | None, a: str, b: str) -> Section:
             "official Goldstein table; undirected, all actor types, "
             f"{int(s['events'].sum()):,} events in {len(s)} months.",
             download=Download.csv(s.drop(columns="month"), f"{a}_{b}_events_monthly.csv".lower()),
+            alt=f"{a}–{b} events by month, {s['period'].iloc[0]} to {s['period'].iloc[-1]}."
+            + (
+                f" Latest month {last['period']}: {last['coop_share']:.0%} of events cooperative."
+                if last is not None
+                else ""
+            ),
         )
     )
     return section

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from dyadscope.report.model import Paragraph, Section, Table
+from dyadscope.report.model import Section, Table
 from dyadscope.report.sections.case import documents_block
 
 
-def sources_section(case: Any) -> Section:
-    """Every document the case cites and every dataset the brief's numbers come from."""
+def sources_section(case: Any | None) -> Section:
+    """Every document the case cites (if any) and every dataset the brief's numbers use."""
     from dyadscope.data.catalog import catalog
     from dyadscope.data.registry import get_adapter
 
     section = Section(
         "sources",
         "Sources",
-        lead="Documents are cited by file name and line range; datasets by version, with the "
-        "exact extract (repository and commit) recorded in the vendored manifest.",
+        lead="Documents are listed by title, author, publisher and date, and cited by file and "
+        "line range; datasets by version, with the exact extract recorded in the manifest.",
     )
-    section.add(documents_block(case))
+    if case is not None:
+        section.add(documents_block(case))
     cat = catalog()
     rows = []
     for r in cat.itertuples(index=False):
@@ -27,7 +28,7 @@ def sources_section(case: Any) -> Section:
         rows.append(
             [
                 adapter.title,
-                str(r.version),
+                str(r.version).replace("_", " "),
                 str(getattr(r, "coverage", "") or ""),
                 _int(getattr(r, "rows", None)),
                 str(r.status),
@@ -39,15 +40,8 @@ def sources_section(case: Any) -> Section:
         Table(
             columns=["dataset", "version", "coverage", "rows", "status", "citation", "licence"],
             rows=rows,
-            caption="Datasets known to dyadscope. 'vendored' extracts ship with the package; "
-            "others can be loaded with `dyadscope data load`.",
-        )
-    )
-    section.add(
-        Paragraph(
-            "Reproduce any number in this brief with the CLI, e.g. "
-            f"`dyadscope indicators {case.actors[0].iso3} {case.actors[1].iso3} --format csv`.",
-            tone="note",
+            caption="Datasets known to dyadscope. Extracts marked 'vendored' ship with the "
+            "package; the others are loaded by the analyst before a build.",
         )
     )
     return section
