@@ -293,6 +293,15 @@ class ExternalResult(TheoryResult):
             "A-B cooperation"
         )
 
+    def series_label(self, name: str) -> str:
+        """A reader's name for a series of the VAR (``coop_ab`` -> "RUS-CHN cooperation")."""
+        labels = {
+            "coop_ab": f"{self.a}-{self.b} cooperation",
+            "conflict_a_third": f"{self.a}'s distance from {self.third}",
+            "conflict_b_third": f"{self.b}'s distance from {self.third}",
+        }
+        return labels.get(name, name.replace("_", " "))
+
     def summary_lines(self) -> list[str]:
         """Plain-language summary for the brief and the CLI."""
         how = (
@@ -309,9 +318,9 @@ class ExternalResult(TheoryResult):
         for r in self.granger.to_dict("records"):
             word = "helps" if r["significant"] else "does not help"
             stat = f"F = {r['f_stat']:.2f}" if "f_stat" in r else f"Wald = {r['wald']:.2f}"
-            out.append(
-                f"{r['causing']} {word} predict {r['caused']} ({stat}, p = {r['p_value']:.3f})."
-            )
+            causing = " and ".join(self.series_label(n) for n in str(r["causing"]).split("+"))
+            caused = self.series_label(str(r["caused"]))
+            out.append(f"{causing} {word} predict {caused} ({stat}, p = {r['p_value']:.3f}).")
         for r in self.breaks.to_dict("records"):
             out.append(
                 f"CUSUM stability test of the cooperation equation: p = {r['p_value']:.3f}"

@@ -32,7 +32,7 @@ GAME_OMITTED = (
     "found that is defensible (the gains from cooperation, the value of defecting toward the "
     "West and the costs of confrontation have no common unit in the indicators), and payoffs "
     "built from the case's factor levels only restate the modelling choice. Run the game "
-    "with payoffs of your own (dyadscope.theory.alliance_game, members=...)."
+    "with payoffs of your own (see docs/theory.md)."
 )
 
 R = TypeVar("R")

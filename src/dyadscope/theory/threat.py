@@ -369,10 +369,11 @@ def _assumptions(weights: Mapping[str, float], power_measure: str) -> list[str]:
         "as 1 / log10(miles / miles-per-day + 10 - e), capped at 1.",
         "Intentions are read from behaviour: MID years in the last "
         f"{data.MID_WINDOW} years, the material-conflict share of events, and ATOP ties "
-        "(allies lower). UNGA disagreement is reported as diplomatic_distance and enters no score.",
-        "A component without data is NA, never 0; criteria_used names the criteria each score "
-        "rests on.",
+        "(allies lower). UNGA disagreement is reported as a separate diplomatic distance "
+        "and enters no score.",
+        "A component without data is NA, never 0; the criteria each score rests on are "
+        "named beside it.",
         "A state is predicted to align with whichever state is itself most threatened by the "
         "first state's greatest threat; observed alignment is its strongest ATOP tie in the "
-        "set, else its most frequent UNGA partner (observed_basis).",
+        "set, else its most frequent UNGA partner (the basis is named in the download).",
     ]

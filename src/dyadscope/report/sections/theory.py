@@ -75,6 +75,7 @@ def _power(section: Section, power: Any, a: str, b: str) -> None:
             power.rc_vs_us[["year", "measure", "ratio"]], on=["year", "measure"], how="left"
         )
         table = latest[["measure", "leader", "top_share", "concentration", "polarity", "ratio"]]
+        table = table.assign(measure=table["measure"].map(lambda m: MEASURE_LABELS.get(m, m)))
         section.add(
             Table.from_frame(
                 table.rename(
@@ -91,6 +92,26 @@ def _power(section: Section, power: Any, a: str, b: str) -> None:
                 "value over the rival's; 1 or more would match it.",
             )
         )
+
+
+#: Reader's names for the power measures (theory.power's ``measure`` column).
+MEASURE_LABELS = {
+    "cinc": "CINC (NMC)",
+    "gdp": "GDP (World Bank)",
+    "milex": "military spending (SIPRI)",
+    "net_power": "net power (Beckley)",
+}
+
+
+def _readable(column: str) -> str:
+    """A frame column as a table header: ``greatest_threat`` -> "greatest threat"."""
+    return column.replace("_", " ")
+
+
+def _channel_label(channel: str) -> str:
+    """``energy_pipeline_gas_supply`` -> "pipeline gas: supply" (who sells to whom)."""
+    flow, _, side = channel.removeprefix("energy_").rpartition("_")
+    return f"{flow.replace('_', ' ')}: {side}" if flow else channel.replace("_", " ")
 
 
 def _polarity_runs(overall: pd.DataFrame) -> str:
@@ -140,9 +161,9 @@ def _threat(section: Section, threat: Any) -> None:
     )
     section.add(
         Table.from_frame(
-            threat.summary.drop(columns="year"),
+            threat.summary.drop(columns="year").rename(columns=_readable),
             title="Greatest threat, predicted alignment (balance against it) and observed",
-            caption="criteria_used: the Walt criteria the top score rests on. Observed: the "
+            caption="Criteria used: the Walt criteria the top score rests on. Observed: the "
             "strongest ATOP tie in the set, else the most frequent UN General Assembly partner. "
             "UNGA disagreement is shown as diplomatic distance in the download and enters no "
             "score." + (" Notes: " + "; ".join(threat.notes) + "." if threat.notes else ""),
@@ -171,7 +192,7 @@ def _interdependence(section: Section, res: Any, a: str, b: str) -> None:
             source_note="Leverage of X over Y = mean, over the flows measured for both (trade, "
             "pipeline gas, LNG, crude, arms), of Y's exposure minus X's, exposure being the "
             "partner's largest share of the state's imports or exports in that flow. Positive: "
-            "X holds the upper hand. channels_used in the download lists the flows per year.",
+            "X holds the upper hand. The download lists the flows used in each year.",
             download=Download.csv(lev, f"{a}_{b}_leverage.csv".lower()),
         )
     )
@@ -184,9 +205,10 @@ def _interdependence(section: Section, res: Any, a: str, b: str) -> None:
         index="channel", columns="state", values=["sensitivity", "vulnerability"], dropna=False
     )
     table.columns = [f"{state} {measure}" for measure, state in table.columns]
+    table.index = [_channel_label(str(c)) for c in table.index]
     section.add(
         Table.from_frame(
-            table.reset_index(),
+            table.rename_axis("channel").reset_index(),
             title=f"Each channel, {year}: the partner's share of the state's flow",
             caption="Sensitivity: the share. Vulnerability: the share times the Herfindahl index "
             "of the state's partners in the channel (pipeline gas: equal to the share, fixed "
