@@ -78,6 +78,7 @@ lint: $(TEST_STAMP)
 # mode as a smoke test (tests/test_benchmarks_smoke.py).
 test: $(TEST_STAMP) java chromium
 	$(BIN)/ruff check conftest.py src tests benchmarks scripts
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 bench: $(TEST_STAMP) java

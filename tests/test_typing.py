@@ -4,10 +4,8 @@ mypy reads the files to check (``src/dyadscope``) and the strict settings from
 pyproject.toml, so the test runs it from the repository root with no arguments, the
 way ``make test`` and CI do.
 
-Issue 10: the folders being reworked (theory/, indicators/ (coverage included),
-report/, data/adapters/, scenario/section.py) still carry errors, so the test is an
-expected failure until they are clean; it prints the errors either way.  Everything
-else in src/dyadscope is clean, and a new error there shows up in the printed list.
+The whole package is clean (issue 10), so any new error fails the test; the test prints
+the errors it finds.
 """
 
 from __future__ import annotations
@@ -20,7 +18,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="issue 10: mypy errors remain in folders under rework")
 def test_mypy_strict_is_clean(monkeypatch: pytest.MonkeyPatch) -> None:
     api = pytest.importorskip("mypy.api")
     monkeypatch.chdir(ROOT)

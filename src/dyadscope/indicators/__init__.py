@@ -105,6 +105,7 @@ def citations(used: Iterable[str] | pd.DataFrame) -> list[str]:
     """
     from dyadscope.data.registry import adapters, cite
 
+    names: Iterable[str]
     if isinstance(used, pd.DataFrame):
         names = used["indicator"].unique() if "indicator" in used.columns else used.columns
     else:

@@ -17,6 +17,7 @@ later years. All of these are undirected; both row orientations are read.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import pandas as pd
 
@@ -240,19 +241,21 @@ def _carry_contiguity(q: DyadQuery, frame: pd.DataFrame) -> list[str]:
     if not present or frame["contiguity"].isna().all():
         return []
     union = " UNION ALL ".join(f"SELECT max(year) AS y FROM {t}" for t in present)
-    last_data = fetch(q.store, f"SELECT max(y) FROM ({union})", {}).iloc[0, 0]
-    hi = fetch(q.store, "SELECT max(year(end_date)) FROM contiguity", {}).iloc[0, 0]
+    # max() of years: a number, NaN when the table is empty
+    last_data = cast(float, fetch(q.store, f"SELECT max(y) FROM ({union})", {}).iloc[0, 0])
+    hi = cast(float, fetch(q.store, "SELECT max(year(end_date)) FROM contiguity", {}).iloc[0, 0])
     if pd.isna(last_data) or pd.isna(hi) or q.end <= hi:
         return []
     known = frame.loc[frame["year"] <= hi, "contiguity"].dropna()
     if known.empty:
-        value = fetch(
+        coded = fetch(
             q.store,
             _event_sql(_CONTIGUITY, ("contiguity",)),
             {**q.params, "start": int(hi), "end": int(hi)},
         ).iloc[0, 1]
     else:
-        value = known.iloc[-1]
+        coded = known.iloc[-1]
+    value = cast(float, coded)  # a contiguity code, NaN where none is coded
     if pd.isna(value):
         return []
     later = (frame["year"] > hi) & (frame["year"] <= last_data)

@@ -29,6 +29,7 @@ is 0 TIV (SIPRI lists deliveries, not absences), so a share over it is NA (0/0).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import pandas as pd
 
@@ -188,9 +189,11 @@ def extract_filter(q: DyadQuery) -> ExtractFilter | None:
 def _period_notes(frame: pd.DataFrame, q: DyadQuery) -> list[str]:
     notes = []
     for row in frame.itertuples():
-        if pd.isna(row.first_year):
+        # itertuples() types each field as a loose pandas scalar; these are numeric years
+        first_year, last_year = cast(float, row.first_year), cast(float, row.last_year)
+        if pd.isna(first_year):
             continue
-        first, last = int(row.first_year), int(row.last_year)
+        first, last = int(first_year), int(last_year)
         n = last - first + 1
         if n < q.period:
             notes.append(

@@ -15,6 +15,7 @@ user reads is the dyad's series.
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 import pandas as pd
 
@@ -88,7 +89,8 @@ def coverage(
     tidy = compute(store, a, b, _FIRST_YEAR, when.year, trade_source=trade_source)  # type: ignore[arg-type]
     have = tidy[tidy["value"].notna()]
     spans = have.groupby("indicator")["year"].agg(["min", "max", "count"])
-    sources = tidy.groupby("indicator")["source"].agg(
+    # pandas-stubs bounds an aggregate's result to a dtype scalar, but pandas accepts pd.NA
+    sources = tidy.groupby("indicator")["source"].agg(  # type: ignore[type-var]
         lambda s: next((v for v in s if isinstance(v, str) and v), pd.NA)
     )
     prov = store.provenance().set_index("table")
@@ -100,13 +102,14 @@ def coverage(
         releases = []
         for table in used:
             if table in prov.index:
-                version = prov.loc[table, "version"]
+                version = cast(str, prov.loc[table, "version"])  # a VARCHAR column
                 releases.append(f"{table}: {version}")
             else:
                 releases.append(f"{table}: not in store")
+        # min/max/count of the indicator's years: numbers; NA when it has no data
         first = spans.loc[ind_id, "min"] if ind_id in spans.index else pd.NA
-        last = spans.loc[ind_id, "max"] if ind_id in spans.index else pd.NA
-        count = int(spans.loc[ind_id, "count"]) if ind_id in spans.index else 0
+        last = cast(float, spans.loc[ind_id, "max"]) if ind_id in spans.index else pd.NA
+        count = int(cast(int, spans.loc[ind_id, "count"])) if ind_id in spans.index else 0
         stale = bool(pd.isna(last) or int(last) < when.year - STALE_AFTER_YEARS)
         refresh = "; ".join(dict.fromkeys(_refresh(t, store) for t in used))
         rows.append(

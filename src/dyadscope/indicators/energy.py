@@ -26,7 +26,7 @@ Monthly detail for China's imports (China customs, 1993-2022) is
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 import pandas as pd
 
@@ -281,7 +281,7 @@ def china_monthly_imports(path: str | Path, origin: str = "Russian Federation") 
             cols = [j for j, n in names.items() if str(n).strip() == wanted]
             if not cols:
                 continue
-            j = cols[0]
+            j = cast(int, cols[0])  # header=None: the column labels are positions
             unit = units[j]
             if unit not in _UNITS:
                 raise SchemaError(f"{path}: column {wanted!r}: unknown unit {unit!r}")

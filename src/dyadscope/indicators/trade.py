@@ -28,6 +28,8 @@ summed flows (never averaged shares); a period with any year lacking data is NA.
 
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 
 from dyadscope.indicators._base import (
@@ -38,6 +40,7 @@ from dyadscope.indicators._base import (
     Family,
     FamilyResult,
     Indicator,
+    Swap,
     bucket_sum,
     fetch,
 )
@@ -53,7 +56,9 @@ _RULE = (
 _SOURCE = f"{COW_SOURCE} | {DOTS_SOURCE}"
 
 
-def _ind(id_: str, description: str, unit: str, **kw: object) -> Indicator:
+def _ind(
+    id_: str, description: str, unit: str, swap: Swap = "same", mirror: str | None = None
+) -> Indicator:
     return Indicator(
         id_,
         "trade",
@@ -63,8 +68,9 @@ def _ind(id_: str, description: str, unit: str, **kw: object) -> Indicator:
         (*_TABLES, "dots"),
         flow=True,
         coverage_rule=_RULE,
-        **kw,
-    )  # type: ignore[arg-type]
+        swap=swap,
+        mirror=mirror,
+    )
 
 
 INDICATORS = (
@@ -168,7 +174,8 @@ def _dots_first_year(q: DyadQuery) -> int | None:
     sql = f"""WITH years AS (SELECT range::INTEGER AS year FROM range(1800, 2101)),
     {_DOTS_ANNUAL.strip()}
     SELECT min(year) FROM annual WHERE imp_a IS NOT NULL AND imp_b IS NOT NULL"""
-    value = fetch(q.store, sql, q.params).iloc[0, 0]
+    # DuckDB's min() of an INTEGER column: a number, NaN when there is no such year
+    value = cast(float, fetch(q.store, sql, q.params).iloc[0, 0])
     return None if pd.isna(value) else int(value)
 
 
@@ -319,7 +326,7 @@ def _shares_of(q: DyadQuery, states: list[str]) -> list[str]:
 def _dots_has_world(q: DyadQuery) -> bool:
     sql = """SELECT count(DISTINCT reporter_iso3) FROM dots
              WHERE partner_iso3 = 'WLD' AND reporter_iso3 IN ($a, $b)"""
-    return int(fetch(q.store, sql, q.params).iloc[0, 0]) == 2
+    return int(cast(int, fetch(q.store, sql, q.params).iloc[0, 0])) == 2  # count(): an integer
 
 
 FAMILIES = (Family("trade", INDICATORS, run, tables=(), flow=True),)

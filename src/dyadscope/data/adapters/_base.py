@@ -88,7 +88,8 @@ def read_parquet_checked(
 def _cell_text(value: object) -> str:
     """A non-numeric Parquet cell as CSV text: dates as ISO, the rest as ``str``."""
     if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
+        iso: str = value.isoformat()  # date, datetime or Timestamp: an ISO string
+        return iso[:10]
     return str(value)
 
 

@@ -7,6 +7,7 @@ with openpyxl (through pandas); the World Bank file is a plain CSV.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -45,7 +46,8 @@ def _read_milex_sheet(path: Path, sheet: str, column: str) -> pd.DataFrame:
     frame = values[iso3.notna() & has_data].rename(columns=years)
     frame.insert(0, "iso3", iso3[iso3.notna() & has_data])
     long = frame.melt(id_vars="iso3", var_name="year", value_name=column).dropna()
-    long = long.groupby(["iso3", "year"], as_index=False)[column].first()
+    # as_index=False gives a frame; pandas-stubs types this selection as a Series
+    long = cast(pd.DataFrame, long.groupby(["iso3", "year"], as_index=False)[column].first())
     long["year"] = long["year"].astype("int64")
     return long
 

@@ -19,6 +19,7 @@ Two tables, one per source, so that an indicator never mixes them in one ratio:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -30,6 +31,8 @@ from dyadscope.errors import SchemaError
 #: EI's short labels that are states but not UN names.
 _EI_NAMES = {"US": "USA", "UAE": "ARE", "Russia": "RUS", "Trinidad & Tobago": "TTO"}
 _TOTALS = {"Total imports", "Total exports", "Total", "Total World"}
+#: One ``ei_trade`` row: exporter, importer, year, fuel, unit, value, sheet.
+_Row = tuple[str, str, int, str, str, float, str]
 
 
 def _iso3(label: object) -> str | None:
@@ -82,7 +85,7 @@ def _block(raw: pd.DataFrame, head: int, stop_label: str) -> pd.DataFrame:
     return raw.iloc[head + 1 : end]
 
 
-def _gas_matrix(path: Path, sheet: str, fuel: str) -> list[tuple]:
+def _gas_matrix(path: Path, sheet: str, fuel: str) -> list[_Row]:
     raw = _sheet(path, sheet)
     head = _row_of(raw, "To", path, sheet)
     header = [str(v) for v in raw.iloc[head]]
@@ -97,7 +100,7 @@ def _gas_matrix(path: Path, sheet: str, fuel: str) -> list[tuple]:
     return [(e, i, 2023, fuel, "bcm", v, sheet) for e, i, v in rows]
 
 
-def _from_matrix(path: Path, sheet: str, label: str, fuel: str, unit: str) -> list[tuple]:
+def _from_matrix(path: Path, sheet: str, label: str, fuel: str, unit: str) -> list[_Row]:
     """A 2023 matrix with exporters as rows ("From") and importers as columns."""
     raw = _sheet(path, sheet)
     head = _row_of(raw, label, path, sheet)
@@ -115,7 +118,7 @@ _GAS_MEASURES = {
 }
 
 
-def _gas_by_year(path: Path) -> list[tuple]:
+def _gas_by_year(path: Path) -> list[_Row]:
     """Pipeline gas by partner and each state's gas totals, 2000-2023 (bcm)."""
     sheet = "Gas - Trade movements"
     raw = _sheet(path, sheet)
@@ -126,9 +129,10 @@ def _gas_by_year(path: Path) -> list[tuple]:
             continue
         if int(v) in years.values() or not float(v).is_integer():
             break
-        years[int(j)] = int(v)
-    out: list[tuple] = []
+        years[int(cast(int, j))] = int(v)  # raw sheet (no header): labels are positions
+    out: list[_Row] = []
     entity: str | None = None
+    partner: str | None
     measure: tuple[str, str] | None = None
     for _, row in raw.iloc[head + 1 :].iterrows():
         label = " ".join(str(row.iloc[0]).replace("*", "").split())
