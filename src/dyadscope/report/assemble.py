@@ -33,6 +33,38 @@ def _find_case(a: str, b: str, case_path: str | Path | None) -> Case | None:
         return None
 
 
+#: Trade indicators that divide a flow by a trade-with-world total.
+TRADE_SHARES = ("trade_share_a", "trade_share_b", "trade_asymmetry")
+
+
+def _latest_trade_shares(
+    tidy: pd.DataFrame, store: Any, a: str, b: str, options: BriefOptions, end: int
+) -> pd.DataFrame:
+    """Each trade share from the source whose numerator and denominator reach furthest.
+
+    Why: a share needs the flow and the world total from one compilation. With the
+    default source DOTS takes over in the year it first reports the pair; where the
+    vendored DOTS extract has no world totals its shares are NA, and the automatic
+    series would stop at the switch year (1991 for Russia-China) although COW has both
+    parts to 2014. The brief shows whichever complete series reaches later; each row
+    keeps its own source, so no ratio mixes compilations.
+    """
+    from dyadscope.indicators import compute
+
+    cow = compute(store, a, b, options.start, end, only=["trade"], trade_source="cow")
+    out = tidy
+    for ind in TRADE_SHARES:
+        auto_rows = tidy[(tidy["indicator"] == ind) & tidy["value"].notna()]
+        cow_rows = cow[(cow["indicator"] == ind) & cow["value"].notna()]
+        if cow_rows.empty:
+            continue
+        if auto_rows.empty or int(cow_rows["year"].max()) > int(auto_rows["year"].max()):
+            out = pd.concat(
+                [out[out["indicator"] != ind], cow[cow["indicator"] == ind]], ignore_index=True
+            )
+    return out
+
+
 def no_case_section(na: str, nb: str) -> Section:
     """What a data-only brief lacks and how an analyst adds it."""
     return Section(
@@ -89,7 +121,7 @@ def assemble(
 
     on_step("indicators")
     store = vendored_store()
-    tidy = compute(store, a, b, options.start, end)
+    tidy = _latest_trade_shares(compute(store, a, b, options.start, end), store, a, b, options, end)
     # COW trade stops in 2014; IMF DOTS (where the extract covers the pair) goes further.
     dots = compute(store, a, b, options.start, end, only=["trade"], trade_source="dots")
     dots = dots[dots["indicator"] == "trade_total"].assign(indicator="trade_total_dots")
