@@ -14,7 +14,8 @@ import csv
 import gzip
 import io
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Literal
 
@@ -224,16 +225,9 @@ def _diagnose(
     fields, an unterminated quote, a NUL byte or text that is not UTF-8.
     """
     width = len(header)
-    with _open_binary(path, max_bytes, max_ratio) as stream:
-        reader = csv.reader(_lines(path, stream), delimiter=sep, strict=False)
-        before = 0
-        row = 0
+    with closing(_data_records(path, sep, skip, max_bytes, max_ratio)) as records:
         try:
-            for record in reader:
-                line, before = before + 1, reader.line_num
-                if line <= skip + 1 or not record:
-                    continue
-                row += 1
+            for row, line, record in records:
                 if len(record) < width:
                     absent = ", ".join(repr(name) for name in header[len(record) :][:3])
                     return (
@@ -247,9 +241,40 @@ def _diagnose(
                         f"the header has {width}: the row is too long; quote any value "
                         f"that contains the separator {sep!r}"
                     )
-        except csv.Error as exc:
-            return f"{path}: line {reader.line_num}: cannot parse as delimited text ({exc})"
+        except _BadRecord as exc:
+            return f"{path}: line {exc.line}: cannot parse as delimited text ({exc.reason})"
     return None
+
+
+class _BadRecord(Exception):
+    """A record ``csv`` cannot parse, with the line where the reader stopped."""
+
+    def __init__(self, line: int, reason: csv.Error) -> None:
+        super().__init__(line, reason)
+        self.line, self.reason = line, reason
+
+
+def _data_records(
+    path: Path, sep: str, skip: int, max_bytes: int | None, max_ratio: float | None
+) -> Generator[tuple[int, int, list[str]], None, None]:
+    """``(data row, first line, fields)`` of each non-empty record after the header.
+
+    Re-reads the file with :mod:`csv` to name lines; used only after a failure.  Close
+    it (``contextlib.closing``) when stopping early, so the file is closed at once.
+    """
+    with _open_binary(path, max_bytes, max_ratio) as stream:
+        reader = csv.reader(_lines(path, stream), delimiter=sep, strict=False)
+        before = 0
+        row = 0
+        try:
+            for record in reader:
+                line, before = before + 1, reader.line_num
+                if line <= skip + 1 or not record:
+                    continue
+                row += 1
+                yield row, line, record
+        except csv.Error as exc:
+            raise _BadRecord(reader.line_num, exc) from None
 
 
 def read_csv_checked(
@@ -346,20 +371,13 @@ def _where(
     path: Path, sep: str, skip: int, data_row: int, max_bytes: int | None, max_ratio: float | None
 ) -> str:
     """``"<path>: data row N (line L)"`` for the N-th data record (found on error only)."""
-    with _open_binary(path, max_bytes, max_ratio) as stream:
-        reader = csv.reader(_lines(path, stream), delimiter=sep, strict=False)
-        before = 0
-        row = 0
-        try:
-            for record in reader:
-                line, before = before + 1, reader.line_num
-                if line <= skip + 1 or not record:
-                    continue
-                row += 1
+    try:
+        with closing(_data_records(path, sep, skip, max_bytes, max_ratio)) as records:
+            for row, line, _ in records:
                 if row == data_row:
                     return f"{path}: data row {data_row} (line {line})"
-        except (csv.Error, SchemaError):
-            pass
+    except (_BadRecord, SchemaError):
+        pass
     return f"{path}: data row {data_row}"
 
 
