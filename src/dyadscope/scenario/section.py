@@ -24,6 +24,12 @@ from dyadscope.scenario.sensitivity import sobol_indices
 #: seeded like every run, so the brief is the same on every build.
 BRIEF_ROBUSTNESS_DRAWS = 256
 
+#: Sobol base sample of the brief's tornado: fixed (no precision target, no time
+#: bound), so the brief is the same on every machine.  ``n × (inputs + 2)`` runs; the
+#: ± half-widths shown with the indices state the precision this buys, and indices
+#: whose interval includes 0 are left out of the chart as not distinguishable.
+BRIEF_SOBOL_N = 256
+
 _REPLAY_OPTIONS = {"margin", "rule", "transfer", "lam", "max_iter"}
 
 
@@ -59,7 +65,7 @@ def scenario_section(
     *,
     draws: int = 20_000,
     seed: int = 1,
-    sobol_n: int = 256,
+    sobol_n: int = BRIEF_SOBOL_N,
     sobol_scenario: str = BASELINE,
     top: int = 12,
     robustness_draws: int | None = None,
@@ -70,7 +76,9 @@ def scenario_section(
     ``options`` (rule, transfer, lam, max_iter, …) apply to both the Monte Carlo
     runs and the Sobol analysis, so the two describe the same model.  The case's
     dated states are replayed with the same draws; the robustness grid runs only with
-    ``robustness_draws`` (draws per scenario and setting).
+    ``robustness_draws`` (draws per scenario and setting).  The Sobol analysis uses
+    exactly ``sobol_n`` base points — no precision target and no time budget — so the
+    section depends only on the case, the options and ``seed``, never on machine speed.
 
     >>> from dyadscope.case import load_case  # doctest: +SKIP
     >>> sec = scenario_section(load_case(), draws=5_000, sobol_n=128)  # doctest: +SKIP
@@ -101,7 +109,16 @@ def scenario_section(
     outcomes = anchor.probabilities[anchor.probabilities["category"] == "outcome"]
     leader = str(outcomes.sort_values("share", ascending=False)["outcome"].iloc[0])
     sobol_options = {k: v for k, v in options.items() if k != "margin"}
-    sob = sobol_indices(case, anchor.scenario.id, n=sobol_n, seed=seed, top=top, **sobol_options)
+    sob = sobol_indices(
+        case,
+        anchor.scenario.id,
+        n=sobol_n,
+        seed=seed,
+        top=top,
+        target_precision=None,
+        time_budget_s=None,
+        **sobol_options,
+    )
     shown = (sob.frame["outcome"] == leader) & sob.frame["distinguishable"]
     tornado = sob.frame[shown].drop(columns=["outcome", "rank"])
     replayed = pd.DataFrame()
@@ -118,7 +135,7 @@ def scenario_section(
         tornado=tornado.reset_index(drop=True),
         tornado_outcome=leader,
         tornado_scenario=anchor.scenario.id,
-        settings={**anchor.settings, "sobol_n": sobol_n},
+        settings={**anchor.settings, "sobol_n": int(sob.settings["n"])},
         assumptions=[*anchor.assumptions, *sob.assumptions],
         replay=replayed,
         robustness=robust,
