@@ -8,6 +8,7 @@ the brief must state beside them.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,10 +61,26 @@ class ScenarioSection:
     robustness: pd.DataFrame | None = None
 
 
+def _mc_error_note(draws: int) -> str:
+    """The worst-case 95 % Monte Carlo half-width of a share at ``draws`` draws.
+
+    A share p from n independent draws has standard error sqrt(p(1-p)/n), largest at
+    p = 0.5: at 5,000 draws 1.96 × sqrt(0.25 / 5000) = 0.0139, i.e. ±1.4 points.
+
+    >>> _mc_error_note(5_000)[:60]
+    'With 5,000 draws per scenario a share is known to within ±1.'
+    """
+    half = 1.96 * math.sqrt(0.25 / draws) * 100
+    return (
+        f"With {draws:,} draws per scenario a share is known to within ±{half:.1f} "
+        "percentage points (95 %, Monte Carlo error only, worst case at a 50 % share)."
+    )
+
+
 def scenario_section(
     case: Any,
     *,
-    draws: int = 20_000,
+    draws: int = 5_000,
     seed: int = 1,
     sobol_n: int = BRIEF_SOBOL_N,
     sobol_scenario: str = BASELINE,
@@ -136,7 +153,7 @@ def scenario_section(
         tornado_outcome=leader,
         tornado_scenario=anchor.scenario.id,
         settings={**anchor.settings, "sobol_n": int(sob.settings["n"])},
-        assumptions=[*anchor.assumptions, *sob.assumptions],
+        assumptions=[*anchor.assumptions, _mc_error_note(draws), *sob.assumptions],
         replay=replayed,
         robustness=robust,
     )
