@@ -249,3 +249,28 @@ def test_stated_level_interval_is_sampled() -> None:
     fixed = monte_carlo(m, 50, seed=1, initial=initial_state(m), settings=s, keep_states=True,
                         sample_levels=False)  # fmt: skip
     assert fixed.final is not None and np.all(fixed.final[:, 0] == 0.5)
+
+
+def test_brief_section_does_not_depend_on_machine_speed(
+    lever_case: Case, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The brief's Sobol sample is exactly ``sobol_n``: no precision target grows it and
+    no time budget cuts it, so a slow machine writes the same brief as a fast one."""
+    import itertools
+
+    from dyadscope.scenario import scenario_section, sensitivity
+
+    def section() -> tuple[int, list[str], list[float]]:
+        sec = scenario_section(lever_case, draws=200, sobol_n=4, rule="kosko")
+        return (
+            sec.settings["sobol_n"],
+            sec.tornado["parameter"].tolist(),
+            sec.tornado["ST"].tolist(),
+        )
+
+    fast = section()
+    slow_clock = itertools.count(0.0, 1000.0)  # every reading 1000 s after the last
+    monkeypatch.setattr(sensitivity.time, "perf_counter", lambda: next(slow_clock))
+    slow = section()
+    assert fast[0] == 4
+    assert slow == fast

@@ -315,7 +315,7 @@ def brief(
     events_store: str | Path | None = None,
     start: int = 1946,
     end: int | None = None,
-    draws: int = 20_000,
+    draws: int = 5_000,
     seed: int = 1,
 ) -> Path:
     """Write the self-contained HTML brief for the dyad to ``output``; return its path."""

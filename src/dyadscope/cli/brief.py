@@ -48,7 +48,7 @@ def brief(
     output: OutputOpt = None,
     events_store: EventsStoreOpt = None,
     draws: int = typer.Option(
-        20_000,
+        5_000,  # the brief's default, as BriefOptions.draws
         min=100,
         max=MAX_DRAWS,
         help=f"Monte Carlo draws per scenario (at most {MAX_DRAWS:,}).",

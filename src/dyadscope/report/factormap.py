@@ -135,14 +135,19 @@ def _network_figure(
     fig = go.Figure()
     edge_data: list[dict[str, Any]] = []
     mid_x, mid_y, mid_text = [], [], []
+    # Arrows are set in one go: add_annotation per edge re-validates every earlier
+    # annotation (quadratic; 14 s for the shipped case's map).
+    arrows: list[dict[str, Any]] = []
     for r in _rows(edges):
         s, t, w = str(r.source), str(r.target), float(r.weight)
         (x0, y0), (x1, y1) = pos[s], pos[t]
         colour = "rgba(0,120,80,0.6)" if w >= 0 else "rgba(190,30,30,0.6)"
-        fig.add_annotation(
-            x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y",
-            showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=0.5 + 2.5 * abs(w),
-            arrowcolor=colour, standoff=6, startstandoff=4, text="",
+        arrows.append(
+            dict(
+                x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y",
+                showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=0.5 + 2.5 * abs(w),
+                arrowcolor=colour, standoff=6, startstandoff=4, text="",
+            )
         )  # fmt: skip
         edge_data.append({"s": s, "t": t, "w": round(w, 3)})
         mid_x.append((x0 + x1) / 2)
@@ -151,6 +156,7 @@ def _network_figure(
             f"{esc(label[s])} → {esc(label[t])}<br>weight {w:+.2f} "
             f"(interval {float(r.low):+.2f} to {float(r.high):+.2f})"
         )
+    fig.update_layout(annotations=arrows)
     fig.add_trace(
         go.Scatter(
             x=mid_x, y=mid_y, mode="markers", hovertext=mid_text, hoverinfo="text",

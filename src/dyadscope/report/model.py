@@ -30,7 +30,7 @@ class BriefOptions:
 
     start: int = 1946
     end: int | None = None
-    draws: int = 20_000
+    draws: int = 5_000
     seed: int = 1
     sobol_n: int = 256
     events_store: Path | None = None

@@ -8,6 +8,7 @@ the brief must state beside them.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,12 @@ from dyadscope.scenario.sensitivity import sobol_indices
 #: every scenario).  Chosen so the grid adds a few seconds to ``dyadscope brief``;
 #: seeded like every run, so the brief is the same on every build.
 BRIEF_ROBUSTNESS_DRAWS = 256
+
+#: Sobol base sample of the brief's tornado: fixed (no precision target, no time
+#: bound), so the brief is the same on every machine.  ``n × (inputs + 2)`` runs; the
+#: ± half-widths shown with the indices state the precision this buys, and indices
+#: whose interval includes 0 are left out of the chart as not distinguishable.
+BRIEF_SOBOL_N = 256
 
 _REPLAY_OPTIONS = {"margin", "rule", "transfer", "lam", "max_iter"}
 
@@ -54,12 +61,28 @@ class ScenarioSection:
     robustness: pd.DataFrame | None = None
 
 
+def _mc_error_note(draws: int) -> str:
+    """The worst-case 95 % Monte Carlo half-width of a share at ``draws`` draws.
+
+    A share p from n independent draws has standard error sqrt(p(1-p)/n), largest at
+    p = 0.5: at 5,000 draws 1.96 × sqrt(0.25 / 5000) = 0.0139, i.e. ±1.4 points.
+
+    >>> _mc_error_note(5_000)[:60]
+    'With 5,000 draws per scenario a share is known to within ±1.'
+    """
+    half = 1.96 * math.sqrt(0.25 / draws) * 100
+    return (
+        f"With {draws:,} draws per scenario a share is known to within ±{half:.1f} "
+        "percentage points (95 %, Monte Carlo error only, worst case at a 50 % share)."
+    )
+
+
 def scenario_section(
     case: Any,
     *,
-    draws: int = 20_000,
+    draws: int = 5_000,
     seed: int = 1,
-    sobol_n: int = 256,
+    sobol_n: int = BRIEF_SOBOL_N,
     sobol_scenario: str = BASELINE,
     top: int = 12,
     robustness_draws: int | None = None,
@@ -70,7 +93,9 @@ def scenario_section(
     ``options`` (rule, transfer, lam, max_iter, …) apply to both the Monte Carlo
     runs and the Sobol analysis, so the two describe the same model.  The case's
     dated states are replayed with the same draws; the robustness grid runs only with
-    ``robustness_draws`` (draws per scenario and setting).
+    ``robustness_draws`` (draws per scenario and setting).  The Sobol analysis uses
+    exactly ``sobol_n`` base points — no precision target and no time budget — so the
+    section depends only on the case, the options and ``seed``, never on machine speed.
 
     >>> from dyadscope.case import load_case  # doctest: +SKIP
     >>> sec = scenario_section(load_case(), draws=5_000, sobol_n=128)  # doctest: +SKIP
@@ -101,7 +126,16 @@ def scenario_section(
     outcomes = anchor.probabilities[anchor.probabilities["category"] == "outcome"]
     leader = str(outcomes.sort_values("share", ascending=False)["outcome"].iloc[0])
     sobol_options = {k: v for k, v in options.items() if k != "margin"}
-    sob = sobol_indices(case, anchor.scenario.id, n=sobol_n, seed=seed, top=top, **sobol_options)
+    sob = sobol_indices(
+        case,
+        anchor.scenario.id,
+        n=sobol_n,
+        seed=seed,
+        top=top,
+        target_precision=None,
+        time_budget_s=None,
+        **sobol_options,
+    )
     shown = (sob.frame["outcome"] == leader) & sob.frame["distinguishable"]
     tornado = sob.frame[shown].drop(columns=["outcome", "rank"])
     replayed = pd.DataFrame()
@@ -118,8 +152,8 @@ def scenario_section(
         tornado=tornado.reset_index(drop=True),
         tornado_outcome=leader,
         tornado_scenario=anchor.scenario.id,
-        settings={**anchor.settings, "sobol_n": sobol_n},
-        assumptions=[*anchor.assumptions, *sob.assumptions],
+        settings={**anchor.settings, "sobol_n": int(sob.settings["n"])},
+        assumptions=[*anchor.assumptions, _mc_error_note(draws), *sob.assumptions],
         replay=replayed,
         robustness=robust,
     )

@@ -175,6 +175,24 @@ def _precise(full: pd.DataFrame, target: float | None) -> bool:
     return True
 
 
+def _sample_note(n: int, target: float | None, precise: bool) -> str:
+    """The assumption line that says how the Sobol base sample was chosen."""
+    if target is None:
+        return (
+            f"The base sample is fixed at n = {n} (no precision target, no time bound): "
+            "the ± half-widths state the precision reached."
+        )
+    if precise:
+        return (
+            f"The sample was enlarged to n = {n} so that each outcome's top ST is at "
+            f"least {1 / target:g} times its half-width."
+        )
+    return (
+        f"The sample was enlarged to n = {n} within its time and size bound without "
+        f"reaching a top ST of {1 / target:g} times its half-width: read the ranking as rough."
+    )
+
+
 @dataclass
 class SobolResult:
     """Sobol indices of every outcome of a scenario, ranked by total effect.
@@ -297,7 +315,7 @@ def sobol_indices(
     dtype: type[np.floating[Any]] = np.float32,
     target_precision: float | None = 0.25,
     max_n: int = 16_384,
-    time_budget_s: float = 60.0,
+    time_budget_s: float | None = 60.0,
 ) -> SobolResult:
     """Sobol indices of each outcome's final level over the case's uncertain inputs.
 
@@ -310,8 +328,11 @@ def sobol_indices(
     until, for every outcome, the top input's ST confidence half-width is below that
     fraction of its ST — or ``n`` would exceed ``max_n``, or the next round would
     likely overrun ``time_budget_s`` seconds in all (``settings["precise"]`` says
-    which).  An index whose interval (ST ± ST_conf) includes 0 is marked
-    ``distinguishable = False``: it cannot be told apart from no effect.
+    which).  With ``target_precision=None`` the sample stays at ``n`` and
+    ``time_budget_s`` is never consulted; ``time_budget_s=None`` drops the time bound.
+    Only a run without a time bound gives the same indices on every machine.  An
+    index whose interval (ST ± ST_conf) includes 0 is marked ``distinguishable = False``:
+    it cannot be told apart from no effect.
 
     The engine runs under ``settings`` or the loose options ``rule``, ``transfer``,
     ``lam``, ``max_iter`` and ``eps`` (see
@@ -357,7 +378,8 @@ def sobol_indices(
         precise = _precise(full, target_precision)
         spent = time.perf_counter() - started
         next_round = 2.0 * (time.perf_counter() - round_started)
-        if precise or n * 2 > max_n or spent + next_round > time_budget_s:
+        over_time = time_budget_s is not None and spent + next_round > time_budget_s
+        if precise or n * 2 > max_n or over_time:
             break
         n *= 2
     full.insert(2, "label", np.tile(inputs.labels, len(outcomes)))
@@ -394,13 +416,7 @@ def sobol_indices(
             "an outcome whose level never varies gets no indices (NaN).",
             "Indices come from a finite Saltelli sample: the ± figures are bootstrap "
             "confidence half-widths, and small negative estimates mean 'about zero'.",
-            f"The sample was enlarged to n = {n} "
-            + (
-                "so that each outcome's top ST is at least four times its half-width."
-                if precise
-                else "within its time and size bound without reaching a top ST of four "
-                "times its half-width: read the ranking as rough."
-            ),
+            _sample_note(n, target_precision, precise),
             "Indices whose interval includes 0 are marked not distinguishable from no effect.",
         ],
         evaluations=n * (len(inputs.names) + 2),
