@@ -254,3 +254,35 @@ def test_errors_exit_2_with_a_message(args: tuple[str, ...], message: str) -> No
     code, _, err = invoke(*args)
     assert code == 2
     assert message in err.replace("\n", " ")
+
+
+def test_align_latest_ends_the_periods_at_the_latest_delivery_year() -> None:
+    """``--periods 5 --align latest``: SIPRI's windows, the last one 2020-24 (issue 11).
+
+    The CLI gives the library's numbers for the same call. With 5-year windows both
+    alignments agree (2024 - 4 = 2020 is divisible by 5); with 4-year ones they differ:
+    latest gives 2009-12 ... 2021-24, start gives 2008-11 ... 2020-23.
+    """
+    from dyadscope.indicators import compute
+
+    code, out, _ = invoke(
+        "indicators", "RUS", "CHN", "--from", "2008", "--to", "2024", "--only",
+        "arms_share_b_from_a", "--periods", "5", "--align", "latest", "--format", "csv",
+    )  # fmt: skip
+    assert code == 0, out
+    got = pd.read_csv(io.StringIO(out))
+    want = compute(
+        vendored_store(), "RUS", "CHN", 2008, 2024, only=["arms_share_b_from_a"],
+        periods=5, align="latest",
+    )  # fmt: skip
+    assert list(got["year"]) == list(want["year"])
+    assert got["year"].max() == 2020  # the window 2020-2024 ends at the latest year
+    assert got["value"].tolist() == pytest.approx(want["value"].tolist(), nan_ok=True)
+    years = {}
+    for align in ("start", "latest"):
+        _, text, _ = invoke(
+            "indicators", "RUS", "CHN", "--from", "2008", "--to", "2024", "--only",
+            "arms_share_b_from_a", "--periods", "4", "--align", align, "--format", "csv",
+        )  # fmt: skip
+        years[align] = pd.read_csv(io.StringIO(text))["year"].tolist()
+    assert years["latest"][-1] == 2021 and years["start"][0] == 2008

@@ -53,6 +53,22 @@ _PERIODS = typer.Option(
     "(shares from the summed flows; a period with a missing year is NA). Other families "
     "stay annual.",
 )
+
+
+class AlignChoice(enum.StrEnum):
+    """Where N-year periods start (typer needs an enum for a choice)."""
+
+    start = "start"
+    latest = "latest"
+
+
+_ALIGN = typer.Option(
+    AlignChoice.start,
+    "--align",
+    help="With --periods: 'start' starts periods at years divisible by N; 'latest' ends the "
+    "last period at the data's latest year (SIPRI's convention, e.g. 2020-24); a partial "
+    "period is reported with the years it covers.",
+)
 _TRADE = typer.Option(
     TradeSourceChoice.auto,
     "--trade-source",
@@ -110,6 +126,7 @@ def register(app: typer.Typer) -> None:
         end: ToYear = 2020,
         only: str | None = _ONLY,
         periods: int | None = _PERIODS,
+        align: AlignChoice = _ALIGN,
         trade_source: TradeSourceChoice = _TRADE,
         store: StoreOpt = None,
         fmt: FormatOpt = OutputFormat.table,
@@ -130,6 +147,7 @@ def register(app: typer.Typer) -> None:
             end,
             only=_only(only),
             periods=periods,
+            align=align.value,
             trade_source=trade_source.value,
         )
         _emit(frame, to_wide(frame), fmt, output, periods)
@@ -146,6 +164,7 @@ def register(app: typer.Typer) -> None:
         ),
         only: str | None = _ONLY,
         periods: int | None = _PERIODS,
+        align: AlignChoice = _ALIGN,
         trade_source: TradeSourceChoice = _TRADE,
         store: StoreOpt = None,
         fmt: FormatOpt = OutputFormat.table,
@@ -166,6 +185,7 @@ def register(app: typer.Typer) -> None:
             directed,
             only=_only(only),
             periods=periods,
+            align=align.value,
             trade_source=trade_source.value,
         )
         if fmt is OutputFormat.table and output is None:
