@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -19,6 +19,9 @@ from dyadscope.scenario.montecarlo import DEFAULT_MARGIN, run_scenario
 from dyadscope.scenario.replay import replay
 from dyadscope.scenario.robustness import robustness
 from dyadscope.scenario.sensitivity import sobol_indices
+
+if TYPE_CHECKING:
+    from dyadscope.case.schema import Case
 
 #: Draws per scenario and setting of the robustness grid the brief runs (30 settings ×
 #: every scenario).  Chosen so the grid adds a few seconds to ``dyadscope brief``;
@@ -78,7 +81,7 @@ def _mc_error_note(draws: int) -> str:
 
 
 def scenario_section(
-    case: Any,
+    case: Case,
     *,
     draws: int = 5_000,
     seed: int = 1,
@@ -139,7 +142,7 @@ def scenario_section(
     shown = (sob.frame["outcome"] == leader) & sob.frame["distinguishable"]
     tornado = sob.frame[shown].drop(columns=["outcome", "rank"])
     replayed = pd.DataFrame()
-    if getattr(case, "history", None):
+    if case.history:
         replay_options = {k: v for k, v in options.items() if k in _REPLAY_OPTIONS}
         replayed = replay(case, draws=draws, seed=seed, **replay_options).verdicts
     robust = None

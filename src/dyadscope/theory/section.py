@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from dyadscope.errors import DyadscopeError
 from dyadscope.theory._common import require_tables
@@ -22,6 +22,7 @@ from dyadscope.theory.power import PowerResult, balance_of_power
 from dyadscope.theory.threat import ThreatResult, balance_of_threat, default_states
 
 if TYPE_CHECKING:
+    from dyadscope.case.schema import Case
     from dyadscope.data.store import Store
 
 __all__ = ["GAME_OMITTED", "TheorySection", "latest_common_year", "theory_section"]
@@ -106,7 +107,7 @@ def theory_section(
     a: str,
     b: str,
     *,
-    case: Any = None,
+    case: Case | None = None,
     third: str = "USA",
     events_store: str | Path | None = None,
     start: int = 1946,

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from dyadscope.report.factormap import factor_map
 from dyadscope.report.labels import indicator_label
 from dyadscope.report.model import Bullets, Chart, Download, Paragraph, Section, Table
+
+if TYPE_CHECKING:
+    from dyadscope.case.schema import Case
 
 #: The order in which factor kinds are presented, with a reader-facing heading.
 KIND_TITLES: dict[str, str] = {
@@ -33,7 +36,7 @@ def _kind(value: Any) -> str:
     return str(getattr(value, "value", value))
 
 
-def summary_section(case: Any) -> Section:
+def summary_section(case: Case) -> Section:
     """What the case is, where it comes from, and how to read the brief."""
     factors = list(case.factors)
     counts = pd.Series([_kind(f.kind) for f in factors]).value_counts()
@@ -55,7 +58,7 @@ def summary_section(case: Any) -> Section:
     return section
 
 
-def factor_map_section(case: Any) -> Section:
+def factor_map_section(case: Case) -> Section:
     """The factor map as an interactive network."""
     nodes = pd.DataFrame(
         [
@@ -125,7 +128,7 @@ def factor_map_section(case: Any) -> Section:
     return section
 
 
-def factors_section(case: Any) -> Section:
+def factors_section(case: Case) -> Section:
     """Every factor, grouped by kind, with its citations and our paraphrase."""
     by_kind: dict[str, list[Any]] = defaultdict(list)
     for f in case.factors:
@@ -213,13 +216,13 @@ def _position(items: list[tuple[str, str, str]]) -> str:
     return text[:1].upper() + text[1:] + "."
 
 
-def experts_section(case: Any) -> Section:
+def experts_section(case: Case) -> Section:
     """Who says what, grouped by camp: affiliation, document, date, position, citation."""
     docs = {d.file: d for d in case.documents}
     voices: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)
     for f in case.factors:
         for e in f.evidence:
-            if getattr(e, "voice", None):
+            if e.voice:
                 voices[(e.voice, e.doc)].append((f.label, _kind(e.stance), cite(e)))
     camps: dict[str, list[list[str]]] = defaultdict(list)
     for (voice, doc), items in sorted(voices.items(), key=lambda kv: _surname(kv[0][0])):
@@ -257,7 +260,7 @@ def experts_section(case: Any) -> Section:
     return section
 
 
-def documents_rows(case: Any) -> Iterable[list[str]]:
+def documents_rows(case: Case) -> Iterable[list[str]]:
     """Rows for the sources section: title, author, publisher, date, kind, use, citation."""
     cited: dict[str, int] = defaultdict(int)
     for f in case.factors:
@@ -276,7 +279,7 @@ def documents_rows(case: Any) -> Iterable[list[str]]:
         ]
 
 
-def documents_block(case: Any) -> Table:
+def documents_block(case: Case) -> Table:
     return Table(
         columns=["title", "author", "publisher", "date", "kind", "factor citations", "cited as"],
         rows=list(documents_rows(case)),
@@ -286,11 +289,11 @@ def documents_block(case: Any) -> Table:
     )
 
 
-def scenario_rows(case: Any) -> Bullets:
+def scenario_rows(case: Case) -> Bullets:
     """Each scenario with the levers it sets, by factor label (never by id)."""
     label = {f.id: f.label for f in case.factors}
     items = []
-    for s in getattr(case, "scenarios", []) or []:
+    for s in case.scenarios:
         clamps = (
             ", ".join(f"{label.get(k, k)} at {v:+.2f}" for k, v in (s.clamps or {}).items())
             or "no lever set"
@@ -299,6 +302,6 @@ def scenario_rows(case: Any) -> Bullets:
     return Bullets(items=items, title="Scenario library")
 
 
-def _names(case: Any) -> tuple[str, str]:
+def _names(case: Case) -> tuple[str, str]:
     """The dyad's names as the case spells them (first two actors)."""
     return (str(case.actors[0].name), str(case.actors[1].name))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from dyadscope.report.model import Section, Table
 from dyadscope.report.sections.case import documents_block
 
+if TYPE_CHECKING:
+    from dyadscope.case.schema import Case
 
-def sources_section(case: Any | None) -> Section:
+
+def sources_section(case: Case | None) -> Section:
     """Every document the case cites (if any) and every dataset the brief's numbers use."""
     from dyadscope.data.catalog import catalog
     from dyadscope.data.registry import get_adapter
