@@ -112,3 +112,11 @@ class DuplicateName(DyadscopeError, ValueError):
 
 class RenderError(DyadscopeError):
     """A brief could not be rendered to the requested format (e.g. no headless browser)."""
+
+
+class DocumentError(InputError):
+    """A document cannot be read: unknown format, undecodable, malformed front matter."""
+
+
+class MissingExtra(InputError):
+    """An optional library a format needs is not installed."""

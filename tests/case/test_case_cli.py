@@ -141,7 +141,7 @@ def test_every_case_command_and_option_has_help() -> None:
     """Typer vendors its own click, so commands are found by duck typing, not isinstance."""
     group = typer.main.get_command(case_app)
     commands = group.commands  # type: ignore[attr-defined]
-    assert set(commands) == {"validate", "schema", "show", "graph", "list"}
+    assert set(commands) == {"validate", "schema", "show", "graph", "list", "init"}
     for name, cmd in commands.items():
         assert (cmd.help or "").strip(), f"case {name} has no help"
         for param in cmd.params:

@@ -49,7 +49,7 @@ def test_seed_trade_figure_is_checked_against_cow(seeds_dir: Path, store: Store)
     row = frame[(frame.line >= 876) & (frame.line <= 878) & (frame.measure == "money_usd")]
     assert row.value.tolist() == [38750.0] and row.year.tolist() == [2009]
     checked = check_figures(row, store=store)
-    data = compute(store, "RUS", "CHN", 2009, 2009, only=["trade_total"])
+    data = compute(store, "RUS", "CHN", 2009, 2009, only=["trade_total"], trade_source="cow")
     expected = float(data.value.iloc[0])
     assert checked.dataset_value.iloc[0] == pytest.approx(expected)
     assert checked.gap.iloc[0] == pytest.approx(38750.0 - expected)

@@ -50,17 +50,29 @@ def test_bad_queries_are_named(corpus: Store) -> None:
 def test_cli_ingest_then_search(tmp_path: Path, seeds_dir: Path) -> None:
     store = tmp_path / "ev.duckdb"
     runner = CliRunner()
-    result = runner.invoke(app, ["evidence", "ingest", str(seeds_dir), "--store", str(store)])
+    result = runner.invoke(
+        app, ["evidence", "ingest", str(seeds_dir), "--evidence-store", str(store)]
+    )
     assert result.exit_code == 0, result.output
     result = runner.invoke(
         app,
-        ["evidence", "search", "gas deal price", "--store", str(store), "--top", "3", "-f", "csv"],
+        [
+            "evidence",
+            "search",
+            "gas deal price",
+            "--evidence-store",
+            str(store),
+            "--top",
+            "3",
+            "-f",
+            "csv",
+        ],
     )
     assert result.exit_code == 0, result.output
     header = result.output.splitlines()[0]
     assert header == "doc,line_start,line_end,score,voice,role,date,passage"
     assert len(result.output.strip().splitlines()) >= 4
     missing = runner.invoke(
-        app, ["evidence", "search", "gas", "--store", str(tmp_path / "no.duckdb")]
+        app, ["evidence", "search", "gas", "--evidence-store", str(tmp_path / "no.duckdb")]
     )
     assert missing.exit_code != 0

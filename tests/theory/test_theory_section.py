@@ -120,5 +120,5 @@ def test_brief_threat_table_names_criteria_and_channels(store) -> None:
     )
     text = repr(render(sec, "RUS", "CHN").blocks)
     assert "criteria_used" in text and "power+proximity+capability+intentions" in text
-    assert "energy_pipeline_gas_supply" in text and "arms_market" in text
+    assert "pipeline gas: supply" in text and "arms: market" in text
     assert "Alliance game left out: why" in text

@@ -344,6 +344,16 @@ CaseOpt = Annotated[
         dir_okay=False,
     ),
 ]
+#: ``--evidence-store PATH``: the documents and passages of ``dyadscope evidence``.
+EvidenceStoreOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--evidence-store",
+        dir_okay=False,
+        help="Evidence store (DuckDB file) made by `dyadscope evidence ingest`; default "
+        "evidence.duckdb beside the data store.",
+    ),
+]
 #: ``--events-store PATH``, checked when the command line is parsed.
 EventsStoreOpt = Annotated[
     Path | None,

@@ -17,6 +17,7 @@ import typer
 from rich.text import Text
 
 from dyadscope.cli._common import (
+    EvidenceStoreOpt,
     FormatOpt,
     OutputFormat,
     OutputOpt,
@@ -33,14 +34,6 @@ evidence_app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-EvidenceStoreOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--store",
-        dir_okay=False,
-        help="Evidence store (DuckDB file); default evidence.duckdb beside the data store.",
-    ),
-]
 PathsArg = Annotated[
     list[Path], typer.Argument(help="Document files or folders (txt, md, html, pdf).")
 ]

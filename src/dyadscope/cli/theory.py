@@ -294,8 +294,8 @@ def external(
     third: str = typer.Option("USA", "--third", help="The outside state (any spelling)."),
     ic: InfoCriterion = typer.Option(InfoCriterion.aic, "--ic", help="Lag-order criterion."),
     maxlags: int = typer.Option(None, "--maxlags", min=1, help="Largest VAR lag to consider."),
-    start: int = typer.Option(1993, "--from", help="First year of the window (default 1993)."),
-    end: int = typer.Option(None, "--to", help="Last year of the window (default: the data's)."),
+    start: FromYear = 1993,
+    end: ToYearOrLast = None,
     method: str = typer.Option(
         "toda-yamamoto", "--method", help="toda-yamamoto (VAR in levels) or var-diff."
     ),

@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from dyadscope.errors import InputError
+from dyadscope.errors import DocumentError, MissingExtra
 
 __all__ = [
     "FORMATS",
@@ -50,14 +50,6 @@ FORMATS = {
 
 #: Largest document read, in bytes.
 MAX_DOCUMENT_BYTES = 20_000_000
-
-
-class DocumentError(InputError):
-    """A document cannot be read: unknown format, undecodable, malformed front matter."""
-
-
-class MissingExtra(InputError):
-    """An optional library a format needs is not installed."""
 
 
 @dataclass(frozen=True)

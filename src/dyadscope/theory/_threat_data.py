@@ -89,10 +89,10 @@ def lsg_exponent(distance_km: float, miles_per_day: float = MILES_PER_DAY) -> fl
     is ``e`` days' march (about 1,094 km at 250 miles a day), rising slowly after.
 
     Worked example: 4,023.36 km = 2,500 miles = 10 days at 250 miles/day;
-    log10(10 + 10 - 2.71828) = log10(17.28172) = 1.23760.
+    log10(10 + 10 - 2.71828) = log10(17.28172) = 1.23759.
 
     >>> round(lsg_exponent(4023.36), 5)
-    1.2376
+    1.23759
     """
     miles = max(float(distance_km), 0.0) / KM_PER_MILE
     return math.log10(miles / miles_per_day + 10.0 - math.e)
