@@ -1,8 +1,8 @@
 """Write ``requirements/lock.txt``: the exact versions `make test` and CI install.
 
 ``pyproject.toml`` states lower bounds; this lock pins every distribution that
-``dyadscope[test,spark,games,documents,browser]`` and ``requirements-nodeps.txt`` need, transitively, at
-the version installed in the environment that runs the script.  `make test` and
+``dyadscope[test,spark,games,documents,browser]`` and ``requirements-nodeps.txt``
+need, transitively, at the version installed in the environment that runs the script.  `make test` and
 `make brief` install with ``-c requirements/lock.txt``, so a new release upstream
 changes nothing until the lock is regenerated on purpose (``make lock``).
 
@@ -16,7 +16,8 @@ are dropped: ``torch==2.13.0`` matches ``2.13.0+cpu`` where that build is offere
 
 Run from the repository root, in the environment to freeze::
 
-    .venv/bin/python scripts/lock_requirements.py [--extras test,spark,games,documents,browser] [-o PATH]
+    .venv/bin/python scripts/lock_requirements.py \
+        [--extras test,spark,games,documents,browser] [-o PATH]
 """
 
 from __future__ import annotations
