@@ -3,8 +3,8 @@
 ``pyproject.toml`` states lower bounds; this lock pins every distribution that
 ``dyadscope[test,spark,games,documents,browser]`` and ``requirements-nodeps.txt``
 need, transitively, at the version installed in the environment that runs the
-script.  `make test` and `make brief` install with ``-c requirements/lock.txt``, so a new release upstream
-changes nothing until the lock is regenerated on purpose (``make lock``).
+script.  `make test` and `make brief` install with ``-c requirements/lock.txt``,
+so a new release upstream changes nothing until the lock is regenerated on purpose (``make lock``).
 
 The closure starts from ``pyproject.toml`` (not from the installed dyadscope, which
 may be an older editable install) and follows the installed distributions' own
