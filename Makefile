@@ -31,7 +31,6 @@ $(RUNTIME_STAMP): pyproject.toml $(LOCK) | $(PY)
 $(TEST_STAMP): $(RUNTIME_STAMP) pyproject.toml requirements-nodeps.txt $(LOCK)
 	$(PIP) install -c $(LOCK) -e '.[test,spark,games,documents,browser]'
 	$(PIP) install -c $(LOCK) --no-deps -r requirements-nodeps.txt
-	$(PIP) install -c $(LOCK) -e '.[browser]'
 	@touch $@
 
 # Regenerate the lock: resolve the newest releases pyproject.toml allows in a scratch

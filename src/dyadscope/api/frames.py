@@ -165,16 +165,20 @@ def indicators(
         periods=periods,
         trade_source=trade_source,  # type: ignore[arg-type]
     )
-    sources = dict(zip(tidy["indicator"], tidy["source"], strict=False))
+    _stamp_sources(tidy, dict(zip(tidy["indicator"], tidy["source"], strict=False)))
+    return output(tidy, to)
+
+
+def _stamp_sources(frame: pd.DataFrame, sources: dict[str, str]) -> None:
+    """Provenance ``attrs`` of an indicator frame from its indicator -> source map."""
     stamp(
-        tidy,
-        unit=tidy.attrs.get("unit", "dyad-year"),
+        frame,
+        unit=frame.attrs.get("unit", "dyad-year"),
         source=joined_sources(sources),
-        notes=tidy.attrs.get("notes", []),
+        notes=frame.attrs.get("notes", []),
         sources=sources,
         datasets=datasets_of(list(sources)),
     )
-    return output(tidy, to)
 
 
 def dyad_years(
@@ -219,15 +223,7 @@ def dyad_years(
         periods=periods,
         trade_source=trade_source,  # type: ignore[arg-type]
     )
-    sources = dict(wide.attrs.get("sources", {}))
-    stamp(
-        wide,
-        unit=wide.attrs.get("unit", "dyad-year"),
-        source=joined_sources(sources),
-        notes=wide.attrs.get("notes", []),
-        sources=sources,
-        datasets=datasets_of(list(sources)),
-    )
+    _stamp_sources(wide, dict(wide.attrs.get("sources", {})))
     return output(wide, to)
 
 
