@@ -120,3 +120,7 @@ class DocumentError(InputError):
 
 class MissingExtra(InputError):
     """An optional library a format needs is not installed."""
+
+
+class DocumentNotFound(DocumentError):
+    """A case's document is in none of the given folders, by name or by checksum."""

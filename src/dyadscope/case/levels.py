@@ -16,14 +16,11 @@ every problem is reported at once, each with its YAML path.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
-from dyadscope._io import safe_join
 from dyadscope.case._lines import LineRange, LineRangeError
 from dyadscope.case._problems import PathPart, Problem
-from dyadscope.case.references import _span_problem, read_lines
-from dyadscope.errors import InputError
+from dyadscope.case.references import DocsPlaces, _span_problem, document_texts
 
 
 def _items(data: Mapping[str, Any], key: str) -> Iterator[tuple[int, Mapping[str, Any]]]:
@@ -180,25 +177,20 @@ def level_problems(data: Mapping[str, Any]) -> list[Problem]:
     ]
 
 
-def level_document_problems(data: Mapping[str, Any], docs_dir: str | Path) -> list[Problem]:
-    """Cited lines of level and dated-state evidence that fall outside or on blank lines."""
-    docs = Path(docs_dir)
-    texts: dict[str, list[str]] = {}
+def level_document_problems(data: Mapping[str, Any], docs_dir: DocsPlaces) -> list[Problem]:
+    """Cited lines of level and dated-state evidence that fall outside or on blank lines.
+
+    Documents are found as :func:`~dyadscope.case.references.document_texts` finds them
+    (missing ones are reported there, not here).
+    """
+    texts, _ = document_texts(data, docs_dir)
     problems = []
     for path_, ev in _extra_evidence(data):
         name, lines = ev.get("doc"), ev.get("lines")
-        if not isinstance(name, str) or isinstance(lines, bool):
+        if not isinstance(name, str) or name not in texts or isinstance(lines, bool):
             continue
         if not isinstance(lines, (str, int)):
             continue
-        if name not in texts:
-            try:
-                target = safe_join(docs, name)
-            except InputError:
-                continue
-            if not target.is_file():
-                continue
-            texts[name] = read_lines(target)
         try:
             span = LineRange.parse(lines)
         except LineRangeError:

@@ -9,14 +9,14 @@ dangling link and a type error in the same run instead of one after the other.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from dyadscope._io import safe_join
 from dyadscope.case._lines import LineRange, LineRangeError
 from dyadscope.case._problems import PathPart, Problem
-from dyadscope.errors import InputError
+from dyadscope.case.locate import DocumentLocator
+from dyadscope.errors import DocumentNotFound, InputError
 
 #: A scenario with this id is the reference run and may clamp nothing.
 BASELINE = "baseline"
@@ -183,28 +183,46 @@ def _span_problem(name: str, span: LineRange, lines: list[str]) -> str | None:
     return None
 
 
-def document_problems(data: Mapping[str, Any], docs_dir: str | Path) -> list[Problem]:
-    """Problems with the documents themselves: missing files, ranges past the end or blank.
+DocsPlaces = str | Path | Sequence[str | Path]
 
-    Only run when the caller has the documents (``dyadscope case validate --docs DIR``).
+
+def _places(docs_dir: DocsPlaces) -> list[Path]:
+    return [Path(docs_dir)] if isinstance(docs_dir, str | Path) else [Path(p) for p in docs_dir]
+
+
+def document_texts(
+    data: Mapping[str, Any], docs_dir: DocsPlaces
+) -> tuple[dict[str, list[str]], list[Problem]]:
+    """The lines of each document of a raw case, keyed by its ``file``, and the problems
+    of documents that cannot be found (by name, or by checksum: :mod:`~dyadscope.case.locate`).
+
+    ``docs_dir`` is a folder or several, searched in order.
     """
-    docs = Path(docs_dir)
-    if not docs.is_dir():
-        raise InputError(f"documents folder {str(docs)!r} does not exist or is not a folder")
+    places = _places(docs_dir)
+    for place in places:
+        if not place.is_dir():
+            raise InputError(f"documents folder {str(place)!r} does not exist or is not a folder")
+    locator = DocumentLocator(places)
     texts: dict[str, list[str]] = {}
     problems = []
     for i, doc in _items(data, "documents"):
         name = doc.get("file")
-        if not isinstance(name, str):
-            continue
+        if not isinstance(name, str) or "/" in name or "\\" in name:
+            continue  # the schema reports a missing file or one with folders in it
         try:
-            path = safe_join(docs, name)
-        except InputError:
-            continue  # the schema reports a file name with folders in it
-        if path.is_file():
-            texts[name] = read_lines(path)
-        else:
-            problems.append(Problem(("documents", i, "file"), f"{name!r} not found in {docs}"))
+            texts[name] = read_lines(locator.locate_document(doc))
+        except DocumentNotFound as exc:
+            problems.append(Problem(("documents", i, "file"), str(exc)))
+    return texts, problems
+
+
+def document_problems(data: Mapping[str, Any], docs_dir: DocsPlaces) -> list[Problem]:
+    """Problems with the documents themselves: missing files, ranges past the end or blank.
+
+    Only run when the caller has the documents (``validate_case(..., docs_dir=...)``);
+    ``docs_dir`` is a folder or a list of folders.
+    """
+    texts, problems = document_texts(data, docs_dir)
     for path_, ev in _evidence(data):
         name, lines = ev.get("doc"), ev.get("lines")
         if name not in texts or isinstance(lines, bool) or not isinstance(lines, (str, int)):

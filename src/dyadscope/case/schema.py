@@ -124,6 +124,22 @@ def _check_file_name(value: str) -> str:
     return value
 
 
+def _hex_digest(length: int, name: str) -> Any:
+    """A validator of a lowercase hex checksum of ``length`` digits (case-folded)."""
+
+    def check(value: str) -> str:
+        value = value.strip().lower()
+        if len(value) != length or any(c not in "0123456789abcdef" for c in value):
+            raise PydanticCustomError(
+                "checksum",
+                "{got} is not a {name} checksum ({length} hex digits)",
+                {"got": repr(value), "name": name, "length": length},
+            )
+        return value
+
+    return AfterValidator(check)
+
+
 def _period_to_text(value: Any) -> Any:
     # YAML reads `period: 2014` as an int and `period: 2014-05-20` as a date; both mean text.
     if isinstance(value, int) and not isinstance(value, bool):
@@ -177,8 +193,25 @@ class Actor(_Model):
     name: Text
 
 
+Md5 = Annotated[
+    str,
+    _hex_digest(32, "MD5"),
+    WithJsonSchema({"type": "string", "pattern": "^[0-9a-fA-F]{32}$"}),
+]
+Sha256 = Annotated[
+    str,
+    _hex_digest(64, "SHA-256"),
+    WithJsonSchema({"type": "string", "pattern": "^[0-9a-fA-F]{64}$"}),
+]
+
+
 class Document(_Model):
-    """A source document, described in our own words and cited by file name."""
+    """A source document, described in our own words and cited by ``file``.
+
+    ``file`` is the document's file name, or a short citation key when the document
+    also gives ``md5`` or ``sha256``: the file is then found by its bytes
+    (:mod:`dyadscope.case.locate`), whatever it is called.
+    """
 
     file: Annotated[Text, AfterValidator(_check_file_name)]
     title: Text
@@ -190,6 +223,12 @@ class Document(_Model):
     issuer: Text | None = Field(default=None, description="who published the text officially")
     date: datetime.date | None = Field(default=None, description="date of the document, YYYY-MM-DD")
     licence: Text | None = Field(default=None, description="the licence the text is under")
+    md5: Md5 | None = Field(
+        default=None, description="MD5 of the file's bytes; with it, `file` may be a citation key"
+    )
+    sha256: Sha256 | None = Field(
+        default=None, description="SHA-256 of the file's bytes; with it, `file` may be a key"
+    )
 
 
 class Evidence(_Model):

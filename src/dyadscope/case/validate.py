@@ -185,28 +185,13 @@ def _folder_problems(data: Mapping[str, Any], docs_dir: DocsDirs) -> list[Proble
     """Cited-line problems against one folder of documents or several.
 
     With several folders (the seeds and the later public documents, say), each document
-    is looked up in every folder, and "not found" is reported only for a document that
-    no folder holds.
+    is looked up in every folder, in order, by name or by checksum
+    (:class:`~dyadscope.case.locate.DocumentLocator`); "not found" means no folder has it.
     """
     folders = [docs_dir] if isinstance(docs_dir, str | Path) else list(docs_dir)
     if not folders:
         return []
-    per_folder = [document_problems(data, f) + level_document_problems(data, f) for f in folders]
-
-    def missing(p: Problem) -> bool:
-        return len(p.path) == 3 and p.path[0] == "documents" and p.path[2] == "file"
-
-    everywhere = set.intersection(*({p.path for p in ps if missing(p)} for ps in per_folder))
-    out: list[Problem] = []
-    reported: set[tuple[PathPart, ...]] = set()
-    for found in per_folder:
-        for p in found:
-            if missing(p):
-                if p.path not in everywhere or p.path in reported:
-                    continue
-                reported.add(p.path)
-            out.append(p)
-    return out
+    return document_problems(data, folders) + level_document_problems(data, folders)
 
 
 def validate_data(

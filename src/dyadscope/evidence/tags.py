@@ -37,7 +37,9 @@ from pathlib import Path
 import pandas as pd
 
 from dyadscope.case._lines import LineRange
+from dyadscope.case.locate import DocumentLocator
 from dyadscope.case.schema import Case, Evidence, Factor
+from dyadscope.errors import DocumentNotFound
 from dyadscope.evidence.documents import SourceDocument, reflow
 from dyadscope.evidence.passages import Passage, split_passages, tokenize
 from dyadscope.evidence.store import load_documents
@@ -104,6 +106,8 @@ class Tagger:
         self.case = case
         self.docs = {d.file: d for d in docs}
         self.spans: dict[str, list[VoiceSpan]] = {d.file: detect_voices(d) for d in docs}
+        #: The case's document keys found among ``docs``: key -> file name.
+        self.files = _case_files(case, docs)
         self.passages: list[Passage] = [
             p for d in docs for p in split_passages(d, self.spans[d.file])
         ]
@@ -137,11 +141,19 @@ class Tagger:
         return score, _stance_of(text, score, self.case.factor(factor_id))
 
     def lines_text(self, doc: str, lines: str) -> str | None:
-        """The re-flowed text of ``doc``'s cited lines, or ``None`` if the doc is absent."""
-        if doc not in self.docs:
+        """The re-flowed text of ``doc``'s cited lines, or ``None`` if the doc is absent.
+
+        ``doc`` is a case's document key (a file name, or a citation key with a checksum).
+        """
+        source = self.docs.get(self.files.get(doc, ""))
+        if source is None:
             return None
         span = LineRange.parse(lines)
-        return reflow(self.docs[doc].lines[span.start - 1 : span.end])
+        return reflow(source.lines[span.start - 1 : span.end])
+
+    def voice_spans(self, doc: str) -> list[VoiceSpan]:
+        """The voice spans of the document a case cites as ``doc`` (``[]`` if absent)."""
+        return self.spans.get(self.files.get(doc, ""), [])
 
     def tag(self, passage: Passage, top: int = 3) -> list[tuple[str, float, str]]:
         """The ``top`` factors a passage bears on: ``(factor id, relevance, stance)``."""
@@ -153,6 +165,22 @@ class Tagger:
             for f, s in scored
             if s >= RELEVANCE_THRESHOLD
         ]
+
+
+def _case_files(case: Case, docs: Sequence[SourceDocument]) -> dict[str, str]:
+    """Map each document key of ``case`` to the file name it resolves to among ``docs``.
+
+    The lookup is :class:`~dyadscope.case.locate.DocumentLocator`'s (name, then
+    checksum); documents not among ``docs`` are left out (the validator reports them).
+    """
+    locator = DocumentLocator([d.path for d in docs])
+    out = {}
+    for doc in case.documents:
+        try:
+            out[doc.file] = locator.locate(doc.file, md5=doc.md5, sha256=doc.sha256).name
+        except DocumentNotFound:
+            continue
+    return out
 
 
 def _same_person(a: str, b: str) -> bool:
@@ -184,7 +212,7 @@ def _check_one(tagger: Tagger, where: str, factor: Factor, ev: Evidence) -> list
         )
     if ev.voice:
         span = ev.span
-        spoken = voice_at(tagger.spans.get(ev.doc, []), span.start, span.end)
+        spoken = voice_at(tagger.voice_spans(ev.doc), span.start, span.end)
         named = [s for s in spoken if s.role in ("expert", "official", "journalist", "moderator")]
         reported = _same_person(ev.voice, " ".join(re.findall(r"\b[A-Z][\w’'-]+", text)))
         if named and not reported and not any(_same_person(ev.voice, s.voice) for s in spoken):
@@ -243,11 +271,12 @@ def suggest_evidence(
     paste into the case unread.
     """
     tagger = Tagger(case, load_documents(docs))
+    keys = {file: key for key, file in tagger.files.items()}  # suggest as the case cites
     rows = []
     for factor in case.factors:
         if len(factor.evidence) > max_citations:
             continue
-        cited = [(ev.doc, ev.span) for ev in factor.evidence]
+        cited = [(tagger.files.get(ev.doc, ev.doc), ev.span) for ev in factor.evidence]
         scored = sorted(
             ((tagger.relevance(factor.id, p.text), p) for p in tagger.passages),
             key=lambda x: -x[0],
@@ -267,7 +296,7 @@ def suggest_evidence(
                 {
                     "factor": factor.id,
                     "citations": len(factor.evidence),
-                    "doc": p.file,
+                    "doc": keys.get(p.file, p.file),
                     "lines": lines,
                     "score": round(score, 4),
                     "stance": _stance_of(p.text, score, factor),
