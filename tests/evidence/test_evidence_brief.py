@@ -41,7 +41,15 @@ def test_later_layer_and_as_of(store: Store) -> None:
     case = load_case()
     say = sources_say(case, store)
     assert say.as_of == case.sources_as_of
-    assert {"trade_targets_2022", "g7_position_2024"} <= set(say.later.factor)
+    assert {"trade_targets_2022", "g7_position_2024", "nato_position_2024"} <= set(
+        say.later.factor
+    )
+    nato = say.later.set_index("factor").loc["nato_position_2024"]
+    assert nato.documents == "2024-07-05" and "wh_2024-07-05_nato-preview.md:408-417" in (
+        nato.citations
+    )
+    kirby = say.positions[say.positions.voice == "John Kirby"]
+    assert set(kirby.date) == {"2023-03-21"}
     assert (say.later.links == 0).all()
     assert len(say.positions) and list(say.positions.voice) == sorted(say.positions.voice)
 
@@ -56,3 +64,13 @@ def test_section_renders_the_three_tables(store: Store) -> None:
         "Figures the documents state, checked against the data",
         "The layer after 2021",
     ]
+
+
+def test_timeline_shows_the_nato_position() -> None:
+    from dyadscope.report.overview import timeline
+
+    table = timeline(load_case(), None)
+    assert table is not None
+    rows = [r for r in table.rows if "NATO summit position" in str(r[1])]
+    assert len(rows) == 1 and rows[0][0] == "July 2024"
+    assert "wh_2024-07-05_nato-preview.md:404-406" in str(rows[0][2])

@@ -127,10 +127,7 @@ class DocumentLocator:
         if md5 is None and sha256 is None:
             if named:
                 return named[0]
-            raise DocumentNotFound(
-                f"document {key!r} is not in {self._where()}; put the file there, or give "
-                "the document an md5 or sha256 so it can be found by content"
-            )
+            raise DocumentNotFound(f"{key!r} not found in {self._where()}")
         mismatched = []
         for path in named:
             sums = self._checksums(path)
