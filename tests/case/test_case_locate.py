@@ -106,7 +106,8 @@ def test_cited_lines_of_a_keyed_document_are_checked(
     n = len((fixture_docs / "field_notes.txt").read_text(encoding="utf-8").splitlines())
     minimal_data["factors"][0]["evidence"][0]["lines"] = f"{n + 1}"
     problems = problems_of(minimal_data, tmp_path)
-    assert len(problems) == 1 and f"are outside 'field_notes.txt', which has {n} lines" in problems[0]
+    assert len(problems) == 1
+    assert f"are outside 'field_notes.txt', which has {n} lines" in problems[0]
 
 
 def test_a_malformed_checksum_is_a_schema_problem(

@@ -41,9 +41,7 @@ def test_later_layer_and_as_of(store: Store) -> None:
     case = load_case()
     say = sources_say(case, store)
     assert say.as_of == case.sources_as_of
-    assert {"trade_targets_2022", "g7_position_2024", "nato_position_2024"} <= set(
-        say.later.factor
-    )
+    assert {"trade_targets_2022", "g7_position_2024", "nato_position_2024"} <= set(say.later.factor)
     nato = say.later.set_index("factor").loc["nato_position_2024"]
     assert nato.documents == "2024-07-05" and "wh_2024-07-05_nato-preview.md:408-417" in (
         nato.citations

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from dyadscope.case import Case, validate_case
-from dyadscope.case.validate import validate_data
 from dyadscope.case.locate import DocumentLocator
 from dyadscope.case.references import read_lines
+from dyadscope.case.validate import validate_data
 from dyadscope.errors import CaseValidationError, DocumentNotFound
 from dyadscope.evidence.store import load_documents
 from dyadscope.evidence.tags import Tagger, check_citations, suggest_evidence
@@ -88,9 +88,7 @@ def test_a_document_in_no_folder_is_reported_once(seeds_dir: Path, documents_dir
     assert len(missing) == 1
 
 
-def test_every_white_house_document_of_2023_2024_is_cited(
-    case: Case, documents_dir: Path
-) -> None:
+def test_every_white_house_document_of_2023_2024_is_cited(case: Case, documents_dir: Path) -> None:
     """The keyed documents replace names that repeat their own URLs; all four are cited."""
     located = _located(case, documents_dir)
     cited = {doc for doc, found in case.citations().items() if found}
@@ -113,9 +111,7 @@ def test_nato_evidence_resolves_to_lines_about_nato(case: Case, documents_dir: P
     assert any("NATO" in line for line in title)  # the front matter names the summit
 
 
-def test_the_tagger_reads_keyed_citations(
-    case: Case, seeds_dir: Path, documents_dir: Path
-) -> None:
+def test_the_tagger_reads_keyed_citations(case: Case, seeds_dir: Path, documents_dir: Path) -> None:
     tagger = Tagger(case, load_documents([documents_dir]))
     ev = case.factor("nato_position_2024").evidence[1]
     text = tagger.lines_text(ev.doc, ev.lines)
