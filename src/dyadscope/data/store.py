@@ -76,6 +76,7 @@ CREATE TABLE IF NOT EXISTS _provenance (
 )
 """
 
+_ROW = '"_row"'
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -217,6 +218,51 @@ class Store:
             con.execute(f"INSERT INTO {_ident(table)} SELECT {casts} FROM {_ident(view)}")
         finally:
             con.unregister(view)
+        self._record(provenance)
+
+    # A chunked load (dyadscope.data.registry.load_file) builds the new table in place,
+    # inside the load's transaction, with a ``_row`` column naming each row's data row in
+    # the file; the column is dropped once the keys are checked.
+
+    def create_staging(self, table: str, columns: Mapping[str, str]) -> None:
+        """Replace ``table`` by an empty one of ``columns`` plus ``_row`` (inside a transaction)."""
+        defs = ", ".join(f"{_ident(c)} {t}" for c, t in columns.items())
+        self.con.execute(f"CREATE OR REPLACE TABLE {_ident(table)} ({defs}, {_ROW} BIGINT)")
+
+    def append_staging(self, table: str, frame: pd.DataFrame, columns: Mapping[str, str]) -> None:
+        """Append one chunk (``columns`` plus ``_row``) to a table made by :meth:`create_staging`."""
+        view = f"_incoming_{table}"
+        self.con.register(view, frame)
+        try:
+            casts = ", ".join(f"CAST({_ident(c)} AS {t})" for c, t in columns.items())
+            self.con.execute(
+                f"INSERT INTO {_ident(table)} SELECT {casts}, CAST({_ROW} AS BIGINT) "
+                f"FROM {_ident(view)}"
+            )
+        finally:
+            self.con.unregister(view)
+
+    def first_duplicate(
+        self, table: str, key: tuple[str, ...]
+    ) -> tuple[tuple[object, ...], tuple[int, int]] | None:
+        """The repeated key whose first row comes first, and its first two ``_row``; or None."""
+        cols = ", ".join(_ident(k) for k in key)
+        found = self.con.execute(
+            f"SELECT {cols} FROM {_ident(table)} GROUP BY {cols} HAVING count(*) > 1 "
+            f"ORDER BY min({_ROW}) LIMIT 1"
+        ).fetchone()
+        if found is None:
+            return None
+        same = " AND ".join(f"{_ident(k)} IS NOT DISTINCT FROM ?" for k in key)
+        rows = self.con.execute(
+            f"SELECT {_ROW} FROM {_ident(table)} WHERE {same} ORDER BY {_ROW} LIMIT 2",
+            list(found),
+        ).fetchall()
+        return tuple(found), (int(rows[0][0]), int(rows[1][0]))
+
+    def finish_staging(self, table: str, provenance: Provenance) -> None:
+        """Drop the ``_row`` column of a staged table and record its provenance."""
+        self.con.execute(f"ALTER TABLE {_ident(table)} DROP COLUMN {_ROW}")
         self._record(provenance)
 
     def _record(self, p: Provenance) -> None:
