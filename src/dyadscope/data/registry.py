@@ -219,11 +219,10 @@ def load_file(
     adapter = get_adapter(dataset)
     path = Path(path)
     spec = adapter.table
-    rows = 0
     first: int | None = None
     last: int | None = None
-    with store.transaction():
-        store.create_staging(spec.name, spec.columns)
+    with store.staging(spec.name, spec.columns) as staged:
+        rows = 0
         for chunk in adapter.chunks(path, chunk_bytes):
             if chunk.empty:
                 continue
@@ -233,29 +232,30 @@ def load_file(
             low, high = adapter.coverage(chunk)
             first = low if first is None or (low is not None and low < first) else first
             last = high if last is None or (high is not None and high > last) else last
-            store.append_staging(spec.name, chunk, spec.columns)
+            store.append_staging(staged, chunk, spec.columns)
             rows += len(chunk)
             del chunk
         if spec.key:
-            _check_keys_sql(store, adapter, path)
+            _check_keys_sql(store, staged, adapter, path)
         prov = Provenance(
             dataset=adapter.name,
             table=spec.name,
             source=f"{path.name} (loaded by the user; upstream {adapter.url})",
             version=adapter.version,
             sha256=sha256_file(path),
-            rows=rows,
+            rows=store.staged_rows(staged),
             first_year=first,
             last_year=last,
         )
-        store.finish_staging(spec.name, prov)
+        with store.transaction():
+            store.replace_from_staging(spec.name, staged, spec.columns, prov)
     return prov
 
 
-def _check_keys_sql(store: Store, adapter: Adapter, path: Path) -> None:
+def _check_keys_sql(store: Store, staged: str, adapter: Adapter, path: Path) -> None:
     """Fail naming the first repeated key and its first two data rows (and lines)."""
     key = adapter.table.key
-    dup = store.first_duplicate(adapter.table.name, key)
+    dup = store.first_duplicate(staged, key)
     if dup is None:
         return
     values, rows = dup
