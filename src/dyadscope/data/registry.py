@@ -208,7 +208,7 @@ def load_file(
     """Load the user's file for ``dataset`` into ``store``; all or nothing.
 
     The file is read, checked and inserted chunk by chunk (about ``chunk_bytes`` of
-    text each, default :data:`~dyadscope.data.validate.CHUNK_BYTES`, 4 MiB), so that a
+    text each, default :data:`~dyadscope.data.validate.CHUNK_BYTES`, 1 MiB), so that a
     load into a store file holds one chunk in memory, not the file; duplicate keys are
     then found in SQL, naming the data rows (and lines) of the first repeated key.  The
     table and its provenance row are replaced inside one transaction: any error (a

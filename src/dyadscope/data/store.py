@@ -309,10 +309,10 @@ class Store:
         self, table: str, staged: str, columns: Mapping[str, str], provenance: Provenance
     ) -> None:
         """Replace ``table`` by the staged rows in file order (call inside :meth:`transaction`)."""
-        defs = ", ".join(f"{_ident(c)} {t}" for c, t in columns.items())
-        cols = ", ".join(_ident(c) for c in columns)
-        self.con.execute(f"CREATE OR REPLACE TABLE {_ident(table)} ({defs})")
-        self.con.execute(f"INSERT INTO {_ident(table)} SELECT {cols} FROM {staged}")
+        cols = ", ".join(_ident(c) for c in columns)  # the staged columns have their types
+        # One CREATE ... AS SELECT: DuckDB writes its row groups out as it goes, whereas
+        # an INSERT into a table made in the same transaction keeps them in memory.
+        self.con.execute(f"CREATE OR REPLACE TABLE {_ident(table)} AS SELECT {cols} FROM {staged}")
         self._record(provenance)
 
     def _record(self, p: Provenance) -> None:
