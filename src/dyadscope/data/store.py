@@ -457,12 +457,15 @@ def load_into(
     path: str | Path | None = None,
     *,
     lock_timeout: float = STORE_LOCK_TIMEOUT,
+    chunk_bytes: int | None = None,
 ) -> Provenance:
     """Load ``file`` for ``dataset`` into the store file ``path`` (None: the default store).
 
     All or nothing: the table and its provenance are replaced in one transaction, a
     store that did not exist is only created when the load succeeds, and concurrent
-    loads into the same file take turns (see :func:`open_for_writing`).
+    loads into the same file take turns (see :func:`open_for_writing`).  The file is
+    read ``chunk_bytes`` at a time (default ``validate.CHUNK_BYTES``, 1 MiB; see
+    :func:`~dyadscope.data.registry.load_file`), so memory does not grow with the file.
 
     >>> load_into("nmc", "NMC-60-abridged.csv", "my.duckdb").rows  # doctest: +SKIP
     17121
@@ -471,7 +474,9 @@ def load_into(
 
     target = Path(path) if path is not None else default_store_path()
     with open_for_writing(target, lock_timeout=lock_timeout) as db:
-        return load_file(dataset, file, db)
+        if chunk_bytes is None:
+            return load_file(dataset, file, db)
+        return load_file(dataset, file, db, chunk_bytes=chunk_bytes)
 
 
 def __getattr__(name: str) -> object:
