@@ -73,7 +73,13 @@ def _rows(years: range, ccode: int = 365) -> str:
 def test_duplicate_key_across_chunks_names_both_rows_and_lines(tmp_path: Path) -> None:
     """Rows 2 and 150 share (365, 1901); a blank line after row 1 puts them on lines 4 and 152."""
     path = tmp_path / "dup.csv"
-    path.write_text(HEADER + _rows(range(1900, 1901)) + "\n" + _rows(range(1901, 2049)) + _rows(range(1901, 1902)))
+    path.write_text(
+        HEADER
+        + _rows(range(1900, 1901))
+        + "\n"
+        + _rows(range(1901, 2049))
+        + _rows(range(1901, 1902))
+    )
     with pytest.raises(
         SchemaError,
         match=r"dup\.csv: duplicate key \(ccode, year\) at data rows 2 and 150 "
@@ -93,7 +99,12 @@ def test_bad_row_in_a_late_chunk_leaves_the_store_unchanged(tmp_path: Path) -> N
     with duckdb.connect(str(target), read_only=True) as con:
         assert con.execute("SELECT year FROM nmc").fetchall() == [(1990,), (1991,)]
         assert con.execute("SELECT rows FROM _provenance").fetchall() == [(2,)]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "good.csv", "s.duckdb", "s.duckdb.lock"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "bad.csv",
+        "good.csv",
+        "s.duckdb",
+        "s.duckdb.lock",
+    ]
 
 
 # --- memory --------------------------------------------------------------------------
@@ -117,7 +128,9 @@ def _igos_file(nmc: Path, out: Path, partners: int) -> None:
     with out.open("w") as fh:
         fh.write("ccode1,ccode2,year,dyadigos,note\n")
         for partner in codes:
-            fh.write("".join(f"{c},{partner},{y},{(int(c) + int(y)) % 97},filler\n" for c, y in pairs))
+            fh.write(
+                "".join(f"{c},{partner},{y},{(int(c) + int(y)) % 97},filler\n" for c, y in pairs)
+            )
 
 
 def _peak_mib(file: Path, store: Path) -> tuple[int, float]:

@@ -88,6 +88,7 @@ def _literal(text: str) -> str:
     """``text`` as a SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
 
+
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
