@@ -37,7 +37,7 @@ def _whole_file_table(dataset: str, path: Path) -> pd.DataFrame:
 
 @pytest.mark.parametrize(
     "dataset",
-    ["nmc", "cow_trade_dyadic", "cow_trade_national", "dots", "unga_rollcalls", "sipri", "igos"],
+    ["nmc", "cow_trade_dyadic", "cow_trade_national", "dots", "unga_rollcalls", "sipri", "ideal_points"],
 )
 def test_chunked_load_equals_the_whole_file_result(
     dataset: str, shared_file: object, vendor_script: ModuleType
