@@ -63,7 +63,8 @@ BAD_FILES = {
     "duplicate_key": (
         "bad.csv",
         HEADER + "365,2010,1,2,3,4,5,6,0.04\n710,2010,1,2,3,4,5,6,0.2\n365,2010,9,9,9,9,9,9,0.1\n",
-        r"bad\.csv: duplicate key \(ccode, year\) at data rows 1 and 3: ccode=365, year=2010",
+        r"bad\.csv: duplicate key \(ccode, year\) at data rows 1 and 3 \(lines 2 and 4\): "
+        r"ccode=365, year=2010",
     ),
     "unknown_country": (
         "bad.csv",

@@ -20,7 +20,7 @@ and its provenance row inside one DuckDB transaction.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -30,7 +30,7 @@ import pandas as pd
 
 from dyadscope._io import sha256_file
 from dyadscope.data.store import Provenance, Store
-from dyadscope.data.validate import check_keys, check_years
+from dyadscope.data.validate import CHUNK_BYTES, ROW, check_keys, check_years
 from dyadscope.errors import DuplicateName, SchemaError, UnknownDataset
 
 __all__ = [
@@ -80,6 +80,26 @@ class Adapter(ABC):
     @abstractmethod
     def read(self, path: Path) -> pd.DataFrame:
         """Parse ``path`` into the canonical table (plus ``_row``); raise SchemaError."""
+
+    def chunks(self, path: Path, chunk_bytes: int = CHUNK_BYTES) -> Iterator[pd.DataFrame]:
+        """The canonical table (plus ``_row``) piece by piece, as :func:`load_file` reads it.
+
+        Each piece holds the rows of about ``chunk_bytes`` of the file, each row already
+        checked; duplicate keys across pieces are checked after all are stored.  The
+        default yields :meth:`read` whole: an adapter whose rows stand alone (most CSV
+        adapters) overrides it so that a load holds one chunk in memory, not the file.
+        """
+        yield self.read(Path(path))
+
+    def check_chunk(self, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+        """The checks of :meth:`validate` that look at one row at a time; keeps ``_row``."""
+        spec = self.table
+        absent = [c for c in spec.columns if c not in frame.columns]
+        if absent:
+            raise SchemaError(f"{path}: adapter {self.name} produced no column(s) {absent}")
+        if spec.year is not None:
+            check_years(frame, spec.year, *spec.years, path)
+        return frame
 
     def validate(self, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
         """Check the canonical frame (columns, years, duplicate keys) and drop ``_row``."""
@@ -182,32 +202,83 @@ def get_adapter(name: str) -> Adapter:
     return known[key]()
 
 
-def load_file(dataset: str, path: str | Path, store: Store) -> Provenance:
+def load_file(
+    dataset: str, path: str | Path, store: Store, *, chunk_bytes: int = CHUNK_BYTES
+) -> Provenance:
     """Load the user's file for ``dataset`` into ``store``; all or nothing.
 
-    The file is read and checked, then the table and its provenance row are replaced
-    inside one transaction.  Any error (a schema problem, a failed write) leaves the
-    store exactly as it was.
+    The file is read, checked and inserted chunk by chunk (about ``chunk_bytes`` of
+    text each, default :data:`~dyadscope.data.validate.CHUNK_BYTES`, 1 MiB), so that a
+    load into a store file holds one chunk in memory, not the file; duplicate keys are
+    then found in SQL, naming the data rows (and lines) of the first repeated key.  The
+    table and its provenance row are replaced inside one transaction: any error (a
+    schema problem in any chunk, a failed write) leaves the store exactly as it was.
 
     >>> load_file("nmc", "NMC-60-abridged.csv", Store())  # doctest: +SKIP
     """
     adapter = get_adapter(dataset)
     path = Path(path)
-    with store.transaction():
-        frame = adapter.produce(path)
-        first, last = adapter.coverage(frame)
+    spec = adapter.table
+    first: int | None = None
+    last: int | None = None
+    with store.staging(spec.name, spec.columns) as staged:
+        rows = 0
+        for chunk in adapter.chunks(path, chunk_bytes):
+            if chunk.empty:
+                continue
+            chunk = adapter.check_chunk(chunk, path)
+            if ROW not in chunk:
+                chunk = chunk.assign(**{ROW: range(rows + 1, rows + len(chunk) + 1)})
+            low, high = adapter.coverage(chunk)
+            first = low if first is None or (low is not None and low < first) else first
+            last = high if last is None or (high is not None and high > last) else last
+            store.append_staging(staged, chunk, spec.columns)
+            rows += len(chunk)
+            del chunk
+        if spec.key:
+            _check_keys_sql(store, staged, adapter, path)
         prov = Provenance(
             dataset=adapter.name,
-            table=adapter.table.name,
+            table=spec.name,
             source=f"{path.name} (loaded by the user; upstream {adapter.url})",
             version=adapter.version,
             sha256=sha256_file(path),
-            rows=len(frame),
+            rows=store.staged_rows(staged),
             first_year=first,
             last_year=last,
         )
-        store.replace_table(adapter.table.name, frame, adapter.table.columns, prov)
+        with store.transaction():
+            store.replace_from_staging(spec.name, staged, spec.columns, prov)
     return prov
+
+
+def _check_keys_sql(store: Store, staged: str, adapter: Adapter, path: Path) -> None:
+    """Fail naming the first repeated key and its first two data rows (and lines)."""
+    key = adapter.table.key
+    dup = store.first_duplicate(staged, key)
+    if dup is None:
+        return
+    values, rows = dup
+    shown = ", ".join(f"{k}={v}" for k, v in zip(key, values, strict=True))
+    lines = _lines_of(adapter, path, rows)
+    at = f"{rows[0]} and {rows[1]}"
+    if lines is not None:
+        at += f" (lines {lines[0]} and {lines[1]})"
+    raise SchemaError(
+        f"{path}: duplicate key ({', '.join(key)}) at data rows {at}: {shown}; "
+        "each key must appear once"
+    )
+
+
+def _lines_of(adapter: Adapter, path: Path, rows: tuple[int, int]) -> tuple[int, ...] | None:
+    """The file lines of two data rows of a delimited text file (None: not found)."""
+    from dyadscope.data.validate import data_row_lines
+
+    if path.suffix.lower() in (".parquet", ".xlsx", ".xls"):
+        return None
+    sep = getattr(adapter, "sep", ",")
+    first = getattr(adapter, "header_starts_with", None)
+    return data_row_lines(path, rows, sep=sep, header_starts_with=first)
 
 
 def cite(datasets: Iterable[str] | None = None) -> list[str]:

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from dyadscope.data.vendored import open_store, vendored_store
 
 __all__ = [
+    "LOAD_MEMORY_LIMIT",
     "PROVENANCE_COLUMNS",
     "STORE_LOCK_TIMEOUT",
     "Provenance",
@@ -75,6 +76,18 @@ CREATE TABLE IF NOT EXISTS _provenance (
     loaded_at TIMESTAMP
 )
 """
+
+_ROW = '"_row"'
+#: DuckDB's memory cap while ``load_file`` stages a table for a store file: reading
+#: holds one chunk, and DuckDB's own work (the duplicate-key check) spills to disk
+#: beyond this, so a load's peak memory does not grow with the file.
+LOAD_MEMORY_LIMIT = "64MB"
+
+
+def _literal(text: str) -> str:
+    """``text`` as a SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -219,6 +232,90 @@ class Store:
             con.unregister(view)
         self._record(provenance)
 
+    # A chunked load (dyadscope.data.registry.load_file) builds the new table aside, in a
+    # scratch database attached as ``_stage`` (a file beside a store file, committed chunk
+    # by chunk so that DuckDB can write it out instead of holding it), with a ``_row``
+    # column naming each row's data row; the keys are checked there, and only then is
+    # the table copied into the store in one transaction.
+
+    @contextlib.contextmanager
+    def staging(self, table: str, columns: Mapping[str, str]) -> Iterator[str]:
+        """Attach a scratch database holding an empty ``table`` (``columns`` plus ``_row``).
+
+        Yields the staged table's qualified name; on leaving, the scratch database is
+        detached and its file removed.  For a store file, DuckDB's memory is capped at
+        :data:`LOAD_MEMORY_LIMIT` meanwhile (larger work spills to disk).
+        """
+        scratch = (
+            None
+            if self.path is None
+            else self.path.with_name(f".{self.path.name}.{os.getpid()}.load")
+        )
+        if scratch is not None:
+            _unlink_store_files(scratch)
+        limit = self.con.execute("SELECT current_setting('memory_limit')").fetchone()
+        try:
+            target = ":memory:" if scratch is None else str(scratch)
+            self.con.execute(f"ATTACH {_literal(target)} AS _stage")
+            try:
+                if scratch is not None:
+                    self.con.execute(f"SET memory_limit = {_literal(LOAD_MEMORY_LIMIT)}")
+                defs = ", ".join(f"{_ident(c)} {t}" for c, t in columns.items())
+                staged = f"_stage.{_ident(table)}"
+                self.con.execute(f"CREATE TABLE {staged} ({defs}, {_ROW} BIGINT)")
+                yield staged
+            finally:
+                if limit is not None:
+                    self.con.execute(f"SET memory_limit = {_literal(str(limit[0]))}")
+                self.con.execute("DETACH _stage")
+        finally:
+            if scratch is not None:
+                _unlink_store_files(scratch)
+
+    def append_staging(self, staged: str, frame: pd.DataFrame, columns: Mapping[str, str]) -> None:
+        """Append one chunk (``columns`` plus ``_row``) to the table :meth:`staging` made."""
+        view = "_incoming_chunk"
+        self.con.register(view, frame)
+        try:
+            casts = ", ".join(f"CAST({_ident(c)} AS {t})" for c, t in columns.items())
+            self.con.execute(
+                f"INSERT INTO {staged} SELECT {casts}, CAST({_ROW} AS BIGINT) FROM {view}"
+            )
+        finally:
+            self.con.unregister(view)
+
+    def first_duplicate(
+        self, staged: str, key: tuple[str, ...]
+    ) -> tuple[tuple[object, ...], tuple[int, int]] | None:
+        """The repeated key whose first row comes first, and its first two ``_row``; or None."""
+        cols = ", ".join(_ident(k) for k in key)
+        found = self.con.execute(
+            f"SELECT {cols} FROM {staged} GROUP BY {cols} HAVING count(*) > 1 "
+            f"ORDER BY min({_ROW}) LIMIT 1"
+        ).fetchone()
+        if found is None:
+            return None
+        same = " AND ".join(f"{_ident(k)} IS NOT DISTINCT FROM ?" for k in key)
+        rows = self.con.execute(
+            f"SELECT {_ROW} FROM {staged} WHERE {same} ORDER BY {_ROW} LIMIT 2", list(found)
+        ).fetchall()
+        return tuple(found), (int(rows[0][0]), int(rows[1][0]))
+
+    def staged_rows(self, staged: str) -> int:
+        """How many rows the staged table holds."""
+        row = self.con.execute(f"SELECT count(*) FROM {staged}").fetchone()
+        return int(row[0]) if row is not None else 0
+
+    def replace_from_staging(
+        self, table: str, staged: str, columns: Mapping[str, str], provenance: Provenance
+    ) -> None:
+        """Replace ``table`` by the staged rows in file order (call inside :meth:`transaction`)."""
+        cols = ", ".join(_ident(c) for c in columns)  # the staged columns have their types
+        # One CREATE ... AS SELECT: DuckDB writes its row groups out as it goes, whereas
+        # an INSERT into a table made in the same transaction keeps them in memory.
+        self.con.execute(f"CREATE OR REPLACE TABLE {_ident(table)} AS SELECT {cols} FROM {staged}")
+        self._record(provenance)
+
     def _record(self, p: Provenance) -> None:
         self.con.execute('DELETE FROM _provenance WHERE "table" = ?', [p.table])
         self.con.execute(
@@ -361,12 +458,15 @@ def load_into(
     path: str | Path | None = None,
     *,
     lock_timeout: float = STORE_LOCK_TIMEOUT,
+    chunk_bytes: int | None = None,
 ) -> Provenance:
     """Load ``file`` for ``dataset`` into the store file ``path`` (None: the default store).
 
     All or nothing: the table and its provenance are replaced in one transaction, a
     store that did not exist is only created when the load succeeds, and concurrent
-    loads into the same file take turns (see :func:`open_for_writing`).
+    loads into the same file take turns (see :func:`open_for_writing`).  The file is
+    read ``chunk_bytes`` at a time (default ``validate.CHUNK_BYTES``, 1 MiB; see
+    :func:`~dyadscope.data.registry.load_file`), so memory does not grow with the file.
 
     >>> load_into("nmc", "NMC-60-abridged.csv", "my.duckdb").rows  # doctest: +SKIP
     17121
@@ -375,7 +475,9 @@ def load_into(
 
     target = Path(path) if path is not None else default_store_path()
     with open_for_writing(target, lock_timeout=lock_timeout) as db:
-        return load_file(dataset, file, db)
+        if chunk_bytes is None:
+            return load_file(dataset, file, db)
+        return load_file(dataset, file, db, chunk_bytes=chunk_bytes)
 
 
 def __getattr__(name: str) -> object:

@@ -36,6 +36,8 @@ __all__ = [
     "check_codes",
     "check_keys",
     "check_years",
+    "data_row_lines",
+    "iter_csv_checked",
     "open_text",
     "read_csv_checked",
 ]
@@ -54,9 +56,10 @@ MAX_DATA_BYTES = 4 * 1024**3
 #: once the output passes :data:`_RATIO_FLOOR` bytes (small files may compress better).
 MAX_GZIP_RATIO = 100
 _RATIO_FLOOR = 16 * 1024**2
-#: Bytes of text parsed at a time: reading holds one block of raw text, plus the typed
-#: columns kept so far, never the whole file as text.
-CHUNK_BYTES = 4 * 1024**2
+#: Bytes of text parsed at a time (1 MiB), the default chunk of ``data load``: a load
+#: holds one block of raw text and its typed columns, never the whole file.  Measured:
+#: larger blocks (4 MiB) let the peak grow with the file again (allocator reuse).
+CHUNK_BYTES = 1024**2
 #: Longest header (or preamble) line read while looking for the header.
 _MAX_HEADER_LINE = 1024**2
 
@@ -295,13 +298,55 @@ def read_csv_checked(
     ``NA`` are missing.  Integer columns become nullable ``Int64``; ``missing_codes``
     (COW's ``-9``) in numeric columns become missing.
 
-    The file is streamed in blocks of :data:`CHUNK_BYTES`; only the typed columns are
-    kept.  ``max_bytes`` (default :data:`MAX_DATA_BYTES`) bounds the uncompressed size
+    The whole table is returned; :func:`iter_csv_checked` gives it chunk by chunk.
+    ``max_bytes`` (default :data:`MAX_DATA_BYTES`) bounds the uncompressed size
     and ``max_ratio`` (default :data:`MAX_GZIP_RATIO`) the expansion of gzip data.
 
     >>> read_csv_checked(Path("nmc.csv"), {"ccode": "int", "cinc": "float"})  # doctest: +SKIP
     """
+    chunks = list(
+        iter_csv_checked(
+            path,
+            columns,
+            sep=sep,
+            header_starts_with=header_starts_with,
+            missing_codes=missing_codes,
+            max_bytes=max_bytes,
+            max_ratio=max_ratio,
+        )
+    )
+    if len(chunks) == 1:
+        return chunks[0]
+    out = pd.DataFrame({ROW: pd.concat([c[ROW] for c in chunks], ignore_index=True)})
+    for name in columns:  # one column at a time, so the pieces and the whole never all coexist
+        out[name] = pd.concat([c.pop(name) for c in chunks], ignore_index=True)
+    return out
+
+
+def iter_csv_checked(
+    path: Path,
+    columns: Mapping[str, Kind],
+    *,
+    sep: str = ",",
+    header_starts_with: str | None = None,
+    missing_codes: Iterable[int] = (),
+    max_bytes: int | None = None,
+    max_ratio: float | None = None,
+    chunk_bytes: int | None = None,
+) -> Iterator[pd.DataFrame]:
+    """The checked, typed table of :func:`read_csv_checked`, one chunk at a time.
+
+    Each chunk is the typed columns of about ``chunk_bytes`` of text (default
+    :data:`CHUNK_BYTES`, 1 MiB), with ``_row`` numbering data rows across the whole
+    file; a bad cell in any chunk raises :class:`SchemaError` naming its row and line.
+    Memory held is one chunk, never the file.  An error is raised before the first chunk
+    is yielded for a file that is empty or lacks a column, and after the last for one
+    with a header but no data rows.
+    """
     path = Path(path)
+    block = CHUNK_BYTES if chunk_bytes is None else chunk_bytes
+    if block < 1:
+        raise SchemaError(f"{path}: chunk_bytes must be a positive number of bytes, not {block}")
     skip, header = _read_header(path, sep, header_starts_with, max_bytes, max_ratio)
     missing = [c for c in columns if c not in header]
     if missing:
@@ -321,13 +366,9 @@ def read_csv_checked(
     def where(row: int) -> str:
         return _where(path, sep, skip, row, max_bytes, max_ratio)
 
-    bad_rows: list[str] = []
-
     def on_invalid(row: pacsv.InvalidRow) -> str:
-        bad_rows.append(row.text)
         return "error"
 
-    parts: dict[str, list[pd.Series]] = {name: [] for name in columns}
     done = 0
     with _open_binary(path, max_bytes, max_ratio) as stream:
         try:
@@ -336,7 +377,7 @@ def read_csv_checked(
                 read_options=pacsv.ReadOptions(
                     skip_rows=skip + 1,
                     column_names=internal,
-                    block_size=CHUNK_BYTES,
+                    block_size=block,
                     use_threads=False,
                 ),
                 parse_options=pacsv.ParseOptions(
@@ -349,22 +390,58 @@ def read_csv_checked(
                     quoted_strings_can_be_null=False,
                 ),
             )
-            for batch in reader:
+            batches = iter(reader)
+            while True:
+                try:
+                    batch = next(batches)
+                except StopIteration:
+                    break
+                if not batch.num_rows:
+                    continue
+                out = pd.DataFrame({ROW: pd.RangeIndex(done + 1, done + batch.num_rows + 1)})
                 for name, kind in columns.items():
                     cells = batch.column(wanted[name])
                     typed = _convert_arrow(cells, kind, codes)
                     if typed is None:  # pandas finds and names the bad cell, or accepts it
                         typed = _convert(cells.to_pandas(), name, kind, codes, done, where)
-                    parts[name].append(typed)
+                    out[name] = typed.reset_index(drop=True)
                 done += batch.num_rows
+                del batch
+                yield out
         except (pa.ArrowInvalid, pa.ArrowException) as exc:
             raise fail_structure(str(exc).splitlines()[0]) from None
     if not done:
         raise SchemaError(f"{path}: the file has a header but no data rows")
-    out = pd.DataFrame({ROW: pd.RangeIndex(1, done + 1)})
-    for name in columns:  # one column at a time, so the pieces and the whole never all coexist
-        out[name] = pd.concat(parts.pop(name), ignore_index=True)
-    return out
+
+
+def data_row_lines(
+    path: Path,
+    rows: Sequence[int],
+    *,
+    sep: str = ",",
+    header_starts_with: str | None = None,
+    max_bytes: int | None = None,
+    max_ratio: float | None = None,
+) -> tuple[int, ...] | None:
+    """The first file line of each of ``rows`` (1-based data rows); None if any is absent.
+
+    Re-reads the file (only on an error path, to name lines in a message).
+    """
+    wanted = set(rows)
+    found: dict[int, int] = {}
+    try:
+        skip, _ = _read_header(path, sep, header_starts_with, max_bytes, max_ratio)
+        with closing(_data_records(path, sep, skip, max_bytes, max_ratio)) as records:
+            for row, line, _record in records:
+                if row in wanted:
+                    found[row] = line
+                    if len(found) == len(wanted):
+                        break
+    except (_BadRecord, SchemaError):
+        return None
+    if len(found) < len(wanted):
+        return None
+    return tuple(found[r] for r in rows)
 
 
 def _where(

@@ -9,7 +9,7 @@ overrides :meth:`CsvAdapter.transform`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import ClassVar, TypeVar
@@ -19,11 +19,13 @@ import pandas as pd
 from dyadscope.data.countries import Scheme
 from dyadscope.data.registry import Adapter
 from dyadscope.data.validate import (
+    CHUNK_BYTES,
     COW_MISSING,
     ROW,
     Kind,
     _convert,
     check_codes,
+    iter_csv_checked,
     read_csv_checked,
 )
 from dyadscope.errors import SchemaError
@@ -107,6 +109,27 @@ class CsvAdapter(Adapter):
     cow_missing: ClassVar[bool] = False
     sep: ClassVar[str] = ","
     header_starts_with: ClassVar[str | None] = None
+    #: Whether :meth:`transform` treats each row on its own, so the file can be loaded
+    #: chunk by chunk; an adapter whose transform combines rows (a pivot, a group-by)
+    #: sets it False and is read whole.
+    row_wise: ClassVar[bool] = True
+
+    def chunks(self, path: Path, chunk_bytes: int = CHUNK_BYTES) -> Iterator[pd.DataFrame]:
+        """Canonical rows (plus ``_row``) chunk by chunk for a text file (see ``row_wise``)."""
+        path = Path(path)
+        if not self.row_wise or path.suffix.lower() == ".parquet":
+            yield self.read(path)
+            return
+        missing = COW_MISSING if self.cow_missing else ()
+        for frame in iter_csv_checked(
+            path,
+            self.raw_columns,
+            sep=self.sep,
+            header_starts_with=self.header_starts_with,
+            missing_codes=missing,
+            chunk_bytes=chunk_bytes,
+        ):
+            yield self._finish(frame, path)
 
     def read(self, path: Path) -> pd.DataFrame:
         """Read ``path`` (text, or Parquet by suffix) into canonical columns + ``_row``."""

@@ -39,6 +39,8 @@ class CowAlliance(CsvAdapter):
     raw_columns = frozen(
         {"ccode1": "int", "ccode2": "int", "year": "int", **dict.fromkeys(_TYPES, "int")}
     )
+    #: The transform combines rows of one key, so the file is read whole.
+    row_wise = False
     cow_missing = True
     code_columns = frozen({"ccode1": "cow", "ccode2": "cow"})
     table = TableSpec(

@@ -31,6 +31,8 @@ class Dots(CsvAdapter):
         "Modelling."
     )
     licence = "IMF data: free to use with attribution (IMF terms of use)"
+    #: The transform combines rows of one key, so the file is read whole.
+    row_wise = False
     note = "Six reporters (BRA, CHN, IND, MEX, RUS, URY), each against the other five."
     raw_columns = frozen(
         {
