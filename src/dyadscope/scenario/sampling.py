@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from dyadscope.errors import InputError
 from dyadscope.scenario.engine import (
     BatchResult,
+    EdgeWeights,
     FCMSettings,
     ReducedBatch,
     constant_input,
@@ -179,6 +180,11 @@ class ReducedSampler:
             fixed[node] = True
         self.settings, self.dtype, self.state = settings, dtype, start
         self.mov, self.fix = np.flatnonzero(~fixed), np.flatnonzero(fixed)
+        # Moving nodes by in-degree (most links first), so each slot of the edge
+        # product adds into a leading slice (see EdgeWeights).
+        links = (fcm.W != 0) | (fcm.low != fcm.high)
+        indegree = links[np.ix_(self.mov, self.mov)].sum(axis=0)
+        self.mov = self.mov[np.argsort(-indegree, kind="stable")]
         m = self.mov.size
         pos = np.full(n, -1)
         pos[self.mov] = np.arange(m)
@@ -193,12 +199,26 @@ class ReducedSampler:
         self.at_fm = fpos[src[self.sel_fm]] * m + pos[tgt[self.sel_fm]]
         self.W_mm = fcm.W[np.ix_(self.mov, self.mov)].astype(dtype).ravel()
         self.W_fm = fcm.W[np.ix_(self.fix, self.mov)].astype(dtype).ravel()
+        certain = self.W_mm != 0
+        certain[self.at_mm] = False
+        self._certain_mm = np.flatnonzero(certain)
         self.base_fix = start[self.fix].astype(dtype)[None, :]
         #: Held nodes whose stated level has an interval (drawn per draw when asked).
         self.level_nodes = np.array(
             [i for i in fcm.uncertain_levels if fixed[i] and i not in clamps], dtype=np.intp
         )
         self._level_cols = fpos[self.level_nodes]
+
+    def _edges(self, values: NDArray[np.float64]) -> EdgeWeights:
+        """The moving block as per-draw edge weights: certain links, then drawn ones."""
+        d = values.shape[0]
+        const = np.broadcast_to(self.W_mm[self._certain_mm], (d, self._certain_mm.size))
+        drawn = values[:, self.sel_mm]
+        return EdgeWeights.from_flat(
+            self.mov.size,
+            np.concatenate([self._certain_mm, self.at_mm]),
+            np.concatenate([const, drawn], axis=1).astype(self.dtype),
+        )
 
     def _block(self, values: NDArray[np.float64], base: NDArray[Any], sel: Any, at: Any) -> Any:
         flat = np.empty((values.shape[0], base.size), dtype=self.dtype)
@@ -215,10 +235,9 @@ class ReducedSampler:
         :func:`draw_level_values`) replaces the stated levels of those held nodes.
         """
         d, m, f = values.shape[0], self.mov.size, self.fix.size
-        if self.sel_mm.size:
-            W_mm = self._block(values, self.W_mm, self.sel_mm, self.at_mm).reshape(d, m, m)
-        else:
-            W_mm = self.W_mm.reshape(m, m)
+        W_mm: NDArray[Any] | EdgeWeights = (
+            self._edges(values) if self.sel_mm.size else self.W_mm.reshape(m, m)
+        )
         if self.sel_fm.size:
             W_fm = self._block(values, self.W_fm, self.sel_fm, self.at_fm).reshape(d, f, m)
         else:
