@@ -30,8 +30,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from dyadscope.scenario.engine import FCMSettings, Rule, Transfer
+from dyadscope.scenario.grid import grid_counts
 from dyadscope.scenario.library import BASELINE, CASE_MAX_ITER, scenario_ids
 from dyadscope.scenario.montecarlo import (
     DEFAULT_MARGIN,
@@ -115,6 +117,49 @@ def shift_levels(case: Case, delta: float) -> Case:
             update["level_interval"] = (moved(interval[0]), moved(interval[1]))
         factors.append(f.model_copy(update=update))
     return case.model_copy(update={"factors": factors})
+
+
+def outcome_names(case: Case) -> list[str]:
+    """The case's outcome factor ids, in map order (the grid's outcome rows)."""
+    return [str(f.id) for f in case.factors if str(f.kind) == "outcome"]
+
+
+def _pair_frame(
+    s: Setting,
+    sid: str,
+    outcomes: list[str],
+    counts: NDArray[np.int64],
+    outcome_sum: NDArray[np.float64],
+    draws: int,
+) -> pd.DataFrame:
+    """One (setting, scenario) run as grid rows: each outcome, then ``undetermined``.
+
+    The same rows :func:`_shares` makes of a :class:`ScenarioResult` (Wilson bounds of
+    each count; ``undetermined`` holds every draw no outcome led).
+    """
+    k = len(outcomes)
+    kept = np.append(counts[:k], draws - int(counts[:k].sum()))
+    low, high = wilson_intervals(kept, draws)
+    frame = pd.DataFrame(
+        {
+            "outcome": [*outcomes, UNDETERMINED],
+            "count": kept,
+            "share": kept / draws,
+            "ci_low": low,
+            "ci_high": high,
+            "mean_activation": [*(outcome_sum / draws), np.nan],
+        }
+    )
+    frame.insert(0, "scenario", sid)
+    for key, value in (
+        ("shift", s.shift),
+        ("lambda", s.lam),
+        ("transfer", s.transfer),
+        ("rule", s.rule),
+        ("setting", s.name),
+    ):
+        frame.insert(0, key, value)
+    return frame
 
 
 def _shares(res: ScenarioResult) -> pd.DataFrame:
@@ -206,33 +251,23 @@ def robustness(
     if BASELINE not in ids:
         ids.insert(0, BASELINE)
     shifted = {s.shift: shift_levels(case, s.shift) for s in points}
-    rows = []
-    total, done = len(points) * len(ids), 0
-    for s in points:
-        for sid in ids:
-            res = run_scenario(
-                shifted[s.shift],
-                sid,
-                draws=draws,
-                seed=seed,
-                settings=s.engine(max_iter),
-                margin=margin,
-            )
-            frame = _shares(res)
-            frame.insert(0, "scenario", sid)
-            for key, value in (
-                ("shift", s.shift),
-                ("lambda", s.lam),
-                ("transfer", s.transfer),
-                ("rule", s.rule),
-                ("setting", s.name),
-            ):
-                frame.insert(0, key, value)
-            rows.append(frame)
-            done += 1
-            if progress is not None:
-                progress(done, total)
-    runs = pd.concat(rows, ignore_index=True)
+    tasks = [(s, sid) for s in points for sid in ids]
+    results = grid_counts(
+        shifted,
+        [(s.shift, s.engine(max_iter), sid) for s, sid in tasks],
+        draws=draws,
+        seed=seed,
+        margin=margin,
+        progress=progress,
+    )
+    names = outcome_names(case)
+    runs = pd.concat(
+        [
+            _pair_frame(s, sid, names, r.counts, r.outcome_sum, draws)
+            for (s, sid), r in zip(tasks, results, strict=True)
+        ],
+        ignore_index=True,
+    )
     base = runs[runs["scenario"] == BASELINE].set_index(["setting", "outcome"])["share"]
     runs["delta_vs_baseline"] = (
         runs["share"].to_numpy()
