@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -110,22 +111,33 @@ def grid_counts(
                 if pair.level_key not in levels:
                     levels[pair.level_key] = (
                         draw_level_values(
-                            level_maps[shift], np.array(nodes, dtype=np.intp), first, stop,
+                            level_maps[shift],
+                            np.array(nodes, dtype=np.intp),
+                            first,
+                            stop,
                             seed=seed,
                         )
                         if nodes
                         else None
                     )
 
-            def run(pair: _Pair) -> None:
-                res = pair.sampler.run(values, levels[pair.level_key])
-                codes = classify(res.final, res.status, pair.outcomes, margin=margin)
-                pair.counts += np.bincount(codes, minlength=pair.counts.size)
-                pair.outcome_sum += res.final[:, pair.outcomes].astype(np.float64).sum(axis=0)
-
+            run = partial(_run_pair, values=values, levels=levels, margin=margin)
             for _ in pool.map(run, prepared):
                 done += 1
                 if progress is not None:
                     progress(done, total)
     return [PairCounts(counts=p.counts, outcome_sum=p.outcome_sum) for p in prepared]
 
+
+def _run_pair(
+    pair: _Pair,
+    *,
+    values: NDArray[np.float64],
+    levels: Mapping[tuple[float, tuple[int, ...]], NDArray[np.float64] | None],
+    margin: float,
+) -> None:
+    """Run one chunk of draws for one pair and add its counts and outcome sums."""
+    res = pair.sampler.run(values, levels[pair.level_key])
+    codes = classify(res.final, res.status, pair.outcomes, margin=margin)
+    pair.counts += np.bincount(codes, minlength=pair.counts.size)
+    pair.outcome_sum += res.final[:, pair.outcomes].astype(np.float64).sum(axis=0)

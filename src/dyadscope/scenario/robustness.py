@@ -38,7 +38,6 @@ from dyadscope.scenario.library import BASELINE, CASE_MAX_ITER, scenario_ids
 from dyadscope.scenario.montecarlo import (
     DEFAULT_MARGIN,
     ScenarioResult,
-    run_scenario,
     wilson_intervals,
 )
 
