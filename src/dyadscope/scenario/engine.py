@@ -205,6 +205,17 @@ class EdgeWeights:
         """Three, like a per-draw ``(d, m, m)`` stack (the weights vary by draw)."""
         return 3
 
+    @staticmethod
+    def stack(parts: Sequence[EdgeWeights]) -> EdgeWeights | None:
+        """The draws of ``parts`` one after another, or None if their links differ."""
+        first = parts[0]
+        for p in parts[1:]:
+            if len(p.tgt) != len(first.tgt) or not np.array_equal(p.src, first.src):
+                return None
+            if not all(np.array_equal(a, b) for a, b in zip(p.tgt, first.tgt, strict=True)):
+                return None
+        return EdgeWeights(first.tgt, first.src, np.concatenate([p.values for p in parts]))
+
     def take(self, keep: NDArray[np.bool_]) -> EdgeWeights:
         """The weights of the draws in ``keep`` only."""
         return EdgeWeights(self.tgt, self.src, self.values[keep])

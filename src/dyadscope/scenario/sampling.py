@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from dyadscope.errors import InputError
 from dyadscope.scenario.engine import (
     BatchResult,
+    CoreResult,
     EdgeWeights,
     FCMSettings,
     ReducedBatch,
@@ -234,6 +235,17 @@ class ReducedSampler:
         ``levels`` (signed, one column per :attr:`level_nodes`, from
         :func:`draw_level_values`) replaces the stated levels of those held nodes.
         """
+        batch, base = self.prepare(values, levels)
+        return self.finish(iterate(batch, self.settings), base, levels)
+
+    def prepare(
+        self, values: NDArray[np.float64], levels: NDArray[np.float64] | None = None
+    ) -> tuple[ReducedBatch, NDArray[Any]]:
+        """The reduced batch of one chunk and the held nodes' levels per draw.
+
+        :meth:`run` is ``finish(iterate(batch), base, levels)``; the robustness grid
+        stacks the batches of several scenarios (same moving nodes) into one iterate.
+        """
         d, m, f = values.shape[0], self.mov.size, self.fix.size
         W_mm: NDArray[Any] | EdgeWeights = (
             self._edges(values) if self.sel_mm.size else self.W_mm.reshape(m, m)
@@ -248,7 +260,13 @@ class ReducedSampler:
             base[:, self._level_cols] = drawn
         start = np.repeat(self.state[None, self.mov].astype(self.dtype), d, axis=0)
         const = constant_input(base, W_fm, self.settings.rule)
-        core = iterate(ReducedBatch(W=W_mm, const=const, start=start), self.settings)
+        return ReducedBatch(W=W_mm, const=const, start=start), base
+
+    def finish(
+        self, core: CoreResult, base: NDArray[Any], levels: NDArray[np.float64] | None = None
+    ) -> BatchResult:
+        """Full end states of a chunk from the moving nodes' (what :meth:`prepare` fed)."""
+        d = core.final.shape[0]
         final = np.broadcast_to(self.state.astype(self.dtype), (d, self.state.size)).copy()
         final[:, self.mov] = core.final
         if levels is not None and self.level_nodes.size:
