@@ -30,10 +30,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
 
 from dyadscope.scenario.engine import FCMSettings, Rule, Transfer
-from dyadscope.scenario.grid import grid_counts
+from dyadscope.scenario.grid import PairCounts, grid_counts
 from dyadscope.scenario.library import BASELINE, CASE_MAX_ITER, scenario_ids
 from dyadscope.scenario.montecarlo import (
     DEFAULT_MARGIN,
@@ -123,42 +122,40 @@ def outcome_names(case: Case) -> list[str]:
     return [str(f.id) for f in case.factors if str(f.kind) == "outcome"]
 
 
-def _pair_frame(
-    s: Setting,
-    sid: str,
+def _runs_frame(
+    tasks: Sequence[tuple[Setting, str]],
     outcomes: list[str],
-    counts: NDArray[np.int64],
-    outcome_sum: NDArray[np.float64],
+    results: Sequence[PairCounts],
     draws: int,
 ) -> pd.DataFrame:
-    """One (setting, scenario) run as grid rows: each outcome, then ``undetermined``.
+    """Every (setting, scenario) run as grid rows: each outcome, then ``undetermined``.
 
     The same rows :func:`_shares` makes of a :class:`ScenarioResult` (Wilson bounds of
-    each count; ``undetermined`` holds every draw no outcome led).
+    each count; ``undetermined`` holds every draw no outcome led), built in one go.
     """
     k = len(outcomes)
-    kept = np.append(counts[:k], draws - int(counts[:k].sum()))
-    low, high = wilson_intervals(kept, draws)
-    frame = pd.DataFrame(
-        {
-            "outcome": [*outcomes, UNDETERMINED],
-            "count": kept,
-            "share": kept / draws,
-            "ci_low": low,
-            "ci_high": high,
-            "mean_activation": [*(outcome_sum / draws), np.nan],
-        }
+    kept = np.concatenate(
+        [np.append(r.counts[:k], draws - int(r.counts[:k].sum())) for r in results]
     )
-    frame.insert(0, "scenario", sid)
-    for key, value in (
-        ("shift", s.shift),
-        ("lambda", s.lam),
-        ("transfer", s.transfer),
-        ("rule", s.rule),
-        ("setting", s.name),
-    ):
-        frame.insert(0, key, value)
-    return frame
+    low, high = wilson_intervals(kept, draws)
+    rows = k + 1
+    cols: dict[str, Any] = {
+        "setting": np.repeat([s.name for s, _ in tasks], rows),
+        "rule": np.repeat([s.rule for s, _ in tasks], rows),
+        "transfer": np.repeat([s.transfer for s, _ in tasks], rows),
+        "lambda": np.repeat([s.lam for s, _ in tasks], rows),
+        "shift": np.repeat([s.shift for s, _ in tasks], rows),
+        "scenario": np.repeat([sid for _, sid in tasks], rows),
+        "outcome": [*outcomes, UNDETERMINED] * len(tasks),
+        "count": kept,
+        "share": kept / draws,
+        "ci_low": low,
+        "ci_high": high,
+        "mean_activation": np.concatenate(
+            [np.append(r.outcome_sum / draws, np.nan) for r in results]
+        ),
+    }
+    return pd.DataFrame(cols)
 
 
 def _shares(res: ScenarioResult) -> pd.DataFrame:
@@ -259,14 +256,7 @@ def robustness(
         margin=margin,
         progress=progress,
     )
-    names = outcome_names(case)
-    runs = pd.concat(
-        [
-            _pair_frame(s, sid, names, r.counts, r.outcome_sum, draws)
-            for (s, sid), r in zip(tasks, results, strict=True)
-        ],
-        ignore_index=True,
-    )
+    runs = _runs_frame(tasks, outcome_names(case), results, draws)
     base = runs[runs["scenario"] == BASELINE].set_index(["setting", "outcome"])["share"]
     runs["delta_vs_baseline"] = (
         runs["share"].to_numpy()
