@@ -477,8 +477,15 @@ def simulate_batch(
     always = fixed.all(axis=0)
     mov, fix = np.flatnonzero(~always), np.flatnonzero(always)
     partial = fixed[:, mov]
+    dense: NDArray[Any] = np.ascontiguousarray(W[..., mov[:, None], mov])
+    W_mm: NDArray[Any] | EdgeWeights = dense
+    if dense.ndim == 3:
+        # Per-draw weights over a sparse pattern: the edge list (see EdgeWeights).
+        flat = np.flatnonzero(np.any(dense != 0, axis=0))
+        if flat.size * 4 <= mov.size**2:
+            W_mm = EdgeWeights.from_flat(mov.size, flat, dense.reshape(dense.shape[0], -1)[:, flat])
     batch = ReducedBatch(
-        W=np.ascontiguousarray(W[..., mov[:, None], mov]),
+        W=W_mm,
         const=constant_input(A[:, fix], W[..., fix[:, None], mov], s.rule),
         start=A[:, mov],
         fixed=partial if partial.any() else None,
