@@ -24,6 +24,7 @@ from dyadscope.scenario.engine import (
     ReducedBatch,
     constant_input,
     iterate,
+    sparse_enough,
 )
 from dyadscope.scenario.fcm import FCM, to_activation
 
@@ -203,6 +204,7 @@ class ReducedSampler:
         certain = self.W_mm != 0
         certain[self.at_mm] = False
         self._certain_mm = np.flatnonzero(certain)
+        self._edge_list = sparse_enough(self._certain_mm.size + self.at_mm.size, self.mov.size)
         self.base_fix = start[self.fix].astype(dtype)[None, :]
         #: Held nodes whose stated level has an interval (drawn per draw when asked).
         self.level_nodes = np.array(
@@ -247,9 +249,11 @@ class ReducedSampler:
         stacks the batches of several scenarios (same moving nodes) into one iterate.
         """
         d, m, f = values.shape[0], self.mov.size, self.fix.size
-        W_mm: NDArray[Any] | EdgeWeights = (
-            self._edges(values) if self.sel_mm.size else self.W_mm.reshape(m, m)
-        )
+        W_mm: NDArray[Any] | EdgeWeights = self.W_mm.reshape(m, m)
+        if self.sel_mm.size and self._edge_list:
+            W_mm = self._edges(values)
+        elif self.sel_mm.size:
+            W_mm = self._block(values, self.W_mm, self.sel_mm, self.at_mm).reshape(d, m, m)
         if self.sel_fm.size:
             W_fm = self._block(values, self.W_fm, self.sel_fm, self.at_fm).reshape(d, f, m)
         else:
