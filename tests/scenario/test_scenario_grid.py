@@ -90,3 +90,19 @@ def test_wilson_bounds_are_exactly_zero_and_one_at_the_ends() -> None:
     _, high = wilson_intervals(np.array([256]), 256)
     assert low.tolist() == [0.0, 0.0]
     assert high.tolist() == [1.0]
+
+
+def test_grid_counts_equal_one_run_per_setting_on_a_dense_map(lever_case: Case) -> None:
+    # The invented case's moving block is dense: no edge list, so no stacking; each
+    # (setting, scenario) runs its own batch and must still give the plain counts.
+    draws = 600
+    runs = robustness(lever_case, draws=draws, seed=4, grid=CHECKED).runs
+    for s in CHECKED:
+        for sid in runs["scenario"].unique():
+            res = run_scenario(
+                shift_levels(lever_case, s.shift), sid, draws=draws, seed=4, settings=s.engine()
+            )
+            want = _shares(res)["count"].tolist()
+            got = runs[(runs["setting"] == s.name) & (runs["scenario"] == sid)]["count"].tolist()
+            assert got == want, (s.name, sid)
+    assert (runs.loc[runs["count"] == 0, "ci_low"] == 0.0).all()
