@@ -16,7 +16,7 @@ from dyadscope.case import Case, load_case
 from dyadscope.scenario import grid
 from dyadscope.scenario.engine import FIXED_POINT, EdgeWeights, simulate_batch
 from dyadscope.scenario.montecarlo import run_scenario, wilson_intervals
-from dyadscope.scenario.robustness import DEFAULT_GRID, _shares, robustness, shift_levels
+from dyadscope.scenario.robustness import DEFAULT_GRID, Setting, _shares, robustness, shift_levels
 from dyadscope.scenario.sampling import ReducedSampler, draw_link_values, sample_weights
 from dyadscope.scenario.settings import prepare_scenario
 
@@ -33,10 +33,10 @@ def case() -> Case:
 @pytest.mark.parametrize("setting", CHECKED, ids=lambda s: s.name)
 @pytest.mark.parametrize("scenario", ["baseline", "tighter_us_sanctions"])
 def test_edge_list_engine_matches_plain_engine_per_draw(
-    case: Case, setting: object, scenario: str
+    case: Case, setting: Setting, scenario: str
 ) -> None:
-    s = setting.engine()  # type: ignore[attr-defined]
-    prep = prepare_scenario(shift_levels(case, setting.shift), scenario, s)  # type: ignore[attr-defined]
+    s = setting.engine()
+    prep = prepare_scenario(shift_levels(case, setting.shift), scenario, s)
     draws = 300
     fast = ReducedSampler(prep.fcm, prep.start, prep.clamps, s, np.float64).run(
         draw_link_values(prep.fcm, 0, draws, seed=3)
