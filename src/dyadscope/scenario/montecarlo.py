@@ -293,11 +293,8 @@ def wilson_intervals(
     low, high = proportion_confint(counts, total, alpha=1 - confidence, method="wilson")
     low = np.clip(np.asarray(low, dtype=np.float64), 0.0, 1.0)
     high = np.clip(np.asarray(high, dtype=np.float64), 0.0, 1.0)
-    # The bound is exactly 0 at no successes and exactly 1 at all; the formula leaves
-    # rounding residue there (e.g. 4.3e-19 at 0 of 500), which printed as a share.
-    counts_arr = np.broadcast_to(np.asarray(counts), low.shape)
-    low[counts_arr == 0] = 0.0
-    high[counts_arr == total] = 1.0
+    counts_arr = np.broadcast_to(np.asarray(counts), low.shape)  # exact at 0 and all:
+    low[counts_arr == 0], high[counts_arr == total] = 0.0, 1.0  # statsmodels leaves 4e-19
     return low, high
 
 
