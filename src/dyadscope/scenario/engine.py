@@ -162,8 +162,102 @@ def _base(A: NDArray[Any], rule: str) -> NDArray[Any]:
     return 2.0 * A - 1.0 if rule == "rescaled" else A
 
 
-def _product(base: NDArray[Any], W: NDArray[Any], out: NDArray[Any]) -> NDArray[Any]:
-    """``base @ W`` row by row into ``out``: W is one (m, m) matrix or a (d, m, m) stack."""
+@dataclass
+class EdgeWeights:
+    """Per-draw weights of a sparse map by incoming link, never as ``(d, m, m)`` stacks.
+
+    Slot ``k`` holds the ``k``-th incoming link of every node that has more than ``k``:
+    node ``tgt[k][i]`` gets ``A[:, src[k][i]] * values[k][:, i]``.  A step's product
+    ``A @ W`` is the sum over slots (as many as the largest in-degree), each a gather,
+    a product and an add over ``(d, n_k)`` arrays, instead of ``d`` tiny products over
+    mostly empty ``(m, m)`` matrices.  When a slot's targets are the first ``n_k``
+    nodes (the sampler orders nodes by in-degree) the add is a plain slice.  Each
+    draw's sum is taken in the same order whatever the batch size (unlike a BLAS
+    product), so a draw's end state never depends on the chunking; it differs from the
+    dense product only in the order of the nonzero terms.
+
+    >>> import numpy as np
+    >>> W = np.array([[0.0, 0.5], [0.25, 0.0]])
+    >>> ew = EdgeWeights.from_flat(2, np.array([1, 2]), W.reshape(1, 4)[:, [1, 2]])
+    >>> ew.product(np.array([[1.0, 2.0]]), np.empty((1, 2))).tolist()
+    [[0.5, 0.5]]
+    """
+
+    tgt: list[NDArray[np.intp]]
+    src: NDArray[np.intp]
+    values: NDArray[Any]
+
+    @classmethod
+    def from_flat(cls, m: int, flat: NDArray[np.intp], values: NDArray[Any]) -> EdgeWeights:
+        """Links at flat positions ``flat`` (``i * m + j``) with per-draw ``values``."""
+        src, tgt = np.divmod(np.asarray(flat, dtype=np.intp), m)
+        slot = np.zeros(src.size, dtype=np.intp)
+        seen = np.zeros(m, dtype=np.intp)
+        for e in range(src.size):
+            slot[e] = seen[tgt[e]]
+            seen[tgt[e]] += 1
+        order = np.lexsort((tgt, slot))
+        tgts = [tgt[order][slot[order] == k] for k in range(int(seen.max()) if src.size else 0)]
+        return cls(tgt=tgts, src=src[order], values=np.ascontiguousarray(values[:, order]))
+
+    @property
+    def ndim(self) -> int:
+        """Three, like a per-draw ``(d, m, m)`` stack (the weights vary by draw)."""
+        return 3
+
+    @staticmethod
+    def stack(parts: Sequence[EdgeWeights]) -> EdgeWeights | None:
+        """The draws of ``parts`` one after another, or None if their links differ."""
+        first = parts[0]
+        for p in parts[1:]:
+            if len(p.tgt) != len(first.tgt) or not np.array_equal(p.src, first.src):
+                return None
+            if not all(np.array_equal(a, b) for a, b in zip(p.tgt, first.tgt, strict=True)):
+                return None
+        return EdgeWeights(first.tgt, first.src, np.concatenate([p.values for p in parts]))
+
+    def take(self, keep: NDArray[np.bool_]) -> EdgeWeights:
+        """The weights of the draws in ``keep`` only."""
+        return EdgeWeights(self.tgt, self.src, self.values[keep])
+
+    def product(self, base: NDArray[Any], out: NDArray[Any]) -> NDArray[Any]:
+        """``base @ W`` for every draw, into ``out``: one gather, then an add per slot."""
+        out[...] = 0.0
+        terms = np.take(base, self.src, axis=1)
+        terms *= self.values
+        first = 0
+        for tgt in self.tgt:
+            n = tgt.size
+            part = terms[:, first : first + n]
+            if tgt[-1] == n - 1:  # targets 0..n-1 in order: a slice
+                out[:, :n] += part
+            else:
+                out[:, tgt] += part
+            first += n
+        return out
+
+
+#: Use the edge list when at most this share of the moving block's entries are links.
+#: Measured on one core: the shipped case (85 of 1,764, 5 %) runs about 15 % faster
+#: (float32; 40 % in float64) with the edge list; the benchmark's 40-node maps (14–15 %)
+#: run 20–40 % slower than with per-draw matrices.
+EDGE_DENSITY = 0.10
+
+
+def sparse_enough(links: int, m: int) -> bool:
+    """Are ``links`` few enough among ``m × m`` entries for :class:`EdgeWeights`?
+
+    >>> sparse_enough(85, 42), sparse_enough(87, 24)
+    (True, False)
+    """
+    return links <= EDGE_DENSITY * m * m
+
+
+def _product(base: NDArray[Any], W: NDArray[Any] | EdgeWeights, out: NDArray[Any]) -> NDArray[Any]:
+    """``base @ W`` row by row into ``out``: W is one (m, m) matrix, a (d, m, m) stack
+    or per-draw :class:`EdgeWeights`."""
+    if isinstance(W, EdgeWeights):
+        return W.product(base, out)
     if W.ndim == 2:
         return np.matmul(base, W, out=out)
     np.matmul(base[:, None, :], W, out=out[:, None, :])
@@ -197,7 +291,7 @@ class ReducedBatch:
     that are nonetheless held in some draws (a column that is zero in one draw only).
     """
 
-    W: NDArray[Any]
+    W: NDArray[Any] | EdgeWeights
     const: NDArray[Any]
     start: NDArray[Any]
     fixed: NDArray[np.bool_] | None = None
@@ -233,8 +327,9 @@ class _Rows:
         out.steps[self.at[done]] = self.steps[done]
         out.status[self.at[done]] = FIXED_POINT
         b = self.batch
+        W = b.W.take(keep) if isinstance(b.W, EdgeWeights) else b.W
         self.batch = ReducedBatch(
-            W=b.W if b.W.ndim == 2 else b.W[keep],
+            W=W if W.ndim == 2 or isinstance(W, EdgeWeights) else W[keep],
             const=b.const[keep],
             start=b.start[keep],
             fixed=None if b.fixed is None else b.fixed[keep],
@@ -398,8 +493,15 @@ def simulate_batch(
     always = fixed.all(axis=0)
     mov, fix = np.flatnonzero(~always), np.flatnonzero(always)
     partial = fixed[:, mov]
+    dense: NDArray[Any] = np.ascontiguousarray(W[..., mov[:, None], mov])
+    W_mm: NDArray[Any] | EdgeWeights = dense
+    if dense.ndim == 3:
+        # Per-draw weights over a sparse pattern: the edge list (see EdgeWeights).
+        flat = np.flatnonzero(np.any(dense != 0, axis=0))
+        if sparse_enough(flat.size, mov.size):
+            W_mm = EdgeWeights.from_flat(mov.size, flat, dense.reshape(dense.shape[0], -1)[:, flat])
     batch = ReducedBatch(
-        W=np.ascontiguousarray(W[..., mov[:, None], mov]),
+        W=W_mm,
         const=constant_input(A[:, fix], W[..., fix[:, None], mov], s.rule),
         start=A[:, mov],
         fixed=partial if partial.any() else None,

@@ -283,13 +283,19 @@ def wilson_intervals(
     >>> lo, hi = wilson_intervals(np.array([30]), 100)
     >>> round(float(lo[0]), 4), round(float(hi[0]), 4)
     (0.2189, 0.3958)
+    >>> [float(b[0]) for b in wilson_intervals(np.array([0]), 500)][0]
+    0.0
     """
     from statsmodels.stats.proportion import proportion_confint
 
     if not 0 < confidence < 1:
         raise InputError(f"confidence must lie strictly between 0 and 1, got {confidence}")
     low, high = proportion_confint(counts, total, alpha=1 - confidence, method="wilson")
-    return np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
+    low = np.clip(np.asarray(low, dtype=np.float64), 0.0, 1.0)
+    high = np.clip(np.asarray(high, dtype=np.float64), 0.0, 1.0)
+    counts_arr = np.broadcast_to(np.asarray(counts), low.shape)  # exact at 0 and all:
+    low[counts_arr == 0], high[counts_arr == total] = 0.0, 1.0  # statsmodels leaves 4e-19
+    return low, high
 
 
 def assumptions_for(settings: FCMSettings, distribution: str, margin: float) -> list[str]:

@@ -32,11 +32,11 @@ import numpy as np
 import pandas as pd
 
 from dyadscope.scenario.engine import FCMSettings, Rule, Transfer
+from dyadscope.scenario.grid import PairCounts, grid_counts
 from dyadscope.scenario.library import BASELINE, CASE_MAX_ITER, scenario_ids
 from dyadscope.scenario.montecarlo import (
     DEFAULT_MARGIN,
     ScenarioResult,
-    run_scenario,
     wilson_intervals,
 )
 
@@ -115,6 +115,47 @@ def shift_levels(case: Case, delta: float) -> Case:
             update["level_interval"] = (moved(interval[0]), moved(interval[1]))
         factors.append(f.model_copy(update=update))
     return case.model_copy(update={"factors": factors})
+
+
+def outcome_names(case: Case) -> list[str]:
+    """The case's outcome factor ids, in map order (the grid's outcome rows)."""
+    return [str(f.id) for f in case.factors if str(f.kind) == "outcome"]
+
+
+def _runs_frame(
+    tasks: Sequence[tuple[Setting, str]],
+    outcomes: list[str],
+    results: Sequence[PairCounts],
+    draws: int,
+) -> pd.DataFrame:
+    """Every (setting, scenario) run as grid rows: each outcome, then ``undetermined``.
+
+    The same rows :func:`_shares` makes of a :class:`ScenarioResult` (Wilson bounds of
+    each count; ``undetermined`` holds every draw no outcome led), built in one go.
+    """
+    k = len(outcomes)
+    kept = np.concatenate(
+        [np.append(r.counts[:k], draws - int(r.counts[:k].sum())) for r in results]
+    )
+    low, high = wilson_intervals(kept, draws)
+    rows = k + 1
+    cols: dict[str, Any] = {
+        "setting": np.repeat([s.name for s, _ in tasks], rows),
+        "rule": np.repeat([s.rule for s, _ in tasks], rows),
+        "transfer": np.repeat([s.transfer for s, _ in tasks], rows),
+        "lambda": np.repeat([s.lam for s, _ in tasks], rows),
+        "shift": np.repeat([s.shift for s, _ in tasks], rows),
+        "scenario": np.repeat([sid for _, sid in tasks], rows),
+        "outcome": [*outcomes, UNDETERMINED] * len(tasks),
+        "count": kept,
+        "share": kept / draws,
+        "ci_low": low,
+        "ci_high": high,
+        "mean_activation": np.concatenate(
+            [np.append(r.outcome_sum / draws, np.nan) for r in results]
+        ),
+    }
+    return pd.DataFrame(cols)
 
 
 def _shares(res: ScenarioResult) -> pd.DataFrame:
@@ -206,33 +247,16 @@ def robustness(
     if BASELINE not in ids:
         ids.insert(0, BASELINE)
     shifted = {s.shift: shift_levels(case, s.shift) for s in points}
-    rows = []
-    total, done = len(points) * len(ids), 0
-    for s in points:
-        for sid in ids:
-            res = run_scenario(
-                shifted[s.shift],
-                sid,
-                draws=draws,
-                seed=seed,
-                settings=s.engine(max_iter),
-                margin=margin,
-            )
-            frame = _shares(res)
-            frame.insert(0, "scenario", sid)
-            for key, value in (
-                ("shift", s.shift),
-                ("lambda", s.lam),
-                ("transfer", s.transfer),
-                ("rule", s.rule),
-                ("setting", s.name),
-            ):
-                frame.insert(0, key, value)
-            rows.append(frame)
-            done += 1
-            if progress is not None:
-                progress(done, total)
-    runs = pd.concat(rows, ignore_index=True)
+    tasks = [(s, sid) for s in points for sid in ids]
+    results = grid_counts(
+        shifted,
+        [(s.shift, s.engine(max_iter), sid) for s, sid in tasks],
+        draws=draws,
+        seed=seed,
+        margin=margin,
+        progress=progress,
+    )
+    runs = _runs_frame(tasks, outcome_names(case), results, draws)
     base = runs[runs["scenario"] == BASELINE].set_index(["setting", "outcome"])["share"]
     runs["delta_vs_baseline"] = (
         runs["share"].to_numpy()

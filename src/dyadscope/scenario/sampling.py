@@ -18,10 +18,13 @@ from numpy.typing import NDArray
 from dyadscope.errors import InputError
 from dyadscope.scenario.engine import (
     BatchResult,
+    CoreResult,
+    EdgeWeights,
     FCMSettings,
     ReducedBatch,
     constant_input,
     iterate,
+    sparse_enough,
 )
 from dyadscope.scenario.fcm import FCM, to_activation
 
@@ -179,6 +182,11 @@ class ReducedSampler:
             fixed[node] = True
         self.settings, self.dtype, self.state = settings, dtype, start
         self.mov, self.fix = np.flatnonzero(~fixed), np.flatnonzero(fixed)
+        # Moving nodes by in-degree (most links first), so each slot of the edge
+        # product adds into a leading slice (see EdgeWeights).
+        links = (fcm.W != 0) | (fcm.low != fcm.high)
+        indegree = links[np.ix_(self.mov, self.mov)].sum(axis=0)
+        self.mov = self.mov[np.argsort(-indegree, kind="stable")]
         m = self.mov.size
         pos = np.full(n, -1)
         pos[self.mov] = np.arange(m)
@@ -193,12 +201,27 @@ class ReducedSampler:
         self.at_fm = fpos[src[self.sel_fm]] * m + pos[tgt[self.sel_fm]]
         self.W_mm = fcm.W[np.ix_(self.mov, self.mov)].astype(dtype).ravel()
         self.W_fm = fcm.W[np.ix_(self.fix, self.mov)].astype(dtype).ravel()
+        certain = self.W_mm != 0
+        certain[self.at_mm] = False
+        self._certain_mm = np.flatnonzero(certain)
+        self._edge_list = sparse_enough(self._certain_mm.size + self.at_mm.size, self.mov.size)
         self.base_fix = start[self.fix].astype(dtype)[None, :]
         #: Held nodes whose stated level has an interval (drawn per draw when asked).
         self.level_nodes = np.array(
             [i for i in fcm.uncertain_levels if fixed[i] and i not in clamps], dtype=np.intp
         )
         self._level_cols = fpos[self.level_nodes]
+
+    def _edges(self, values: NDArray[np.float64]) -> EdgeWeights:
+        """The moving block as per-draw edge weights: certain links, then drawn ones."""
+        d = values.shape[0]
+        const = np.broadcast_to(self.W_mm[self._certain_mm], (d, self._certain_mm.size))
+        drawn = values[:, self.sel_mm]
+        return EdgeWeights.from_flat(
+            self.mov.size,
+            np.concatenate([self._certain_mm, self.at_mm]),
+            np.concatenate([const, drawn], axis=1).astype(self.dtype),
+        )
 
     def _block(self, values: NDArray[np.float64], base: NDArray[Any], sel: Any, at: Any) -> Any:
         flat = np.empty((values.shape[0], base.size), dtype=self.dtype)
@@ -214,11 +237,23 @@ class ReducedSampler:
         ``levels`` (signed, one column per :attr:`level_nodes`, from
         :func:`draw_level_values`) replaces the stated levels of those held nodes.
         """
+        batch, base = self.prepare(values, levels)
+        return self.finish(iterate(batch, self.settings), base, levels)
+
+    def prepare(
+        self, values: NDArray[np.float64], levels: NDArray[np.float64] | None = None
+    ) -> tuple[ReducedBatch, NDArray[Any]]:
+        """The reduced batch of one chunk and the held nodes' levels per draw.
+
+        :meth:`run` is ``finish(iterate(batch), base, levels)``; the robustness grid
+        stacks the batches of several scenarios (same moving nodes) into one iterate.
+        """
         d, m, f = values.shape[0], self.mov.size, self.fix.size
-        if self.sel_mm.size:
+        W_mm: NDArray[Any] | EdgeWeights = self.W_mm.reshape(m, m)
+        if self.sel_mm.size and self._edge_list:
+            W_mm = self._edges(values)
+        elif self.sel_mm.size:
             W_mm = self._block(values, self.W_mm, self.sel_mm, self.at_mm).reshape(d, m, m)
-        else:
-            W_mm = self.W_mm.reshape(m, m)
         if self.sel_fm.size:
             W_fm = self._block(values, self.W_fm, self.sel_fm, self.at_fm).reshape(d, f, m)
         else:
@@ -229,7 +264,13 @@ class ReducedSampler:
             base[:, self._level_cols] = drawn
         start = np.repeat(self.state[None, self.mov].astype(self.dtype), d, axis=0)
         const = constant_input(base, W_fm, self.settings.rule)
-        core = iterate(ReducedBatch(W=W_mm, const=const, start=start), self.settings)
+        return ReducedBatch(W=W_mm, const=const, start=start), base
+
+    def finish(
+        self, core: CoreResult, base: NDArray[Any], levels: NDArray[np.float64] | None = None
+    ) -> BatchResult:
+        """Full end states of a chunk from the moving nodes' (what :meth:`prepare` fed)."""
+        d = core.final.shape[0]
         final = np.broadcast_to(self.state.astype(self.dtype), (d, self.state.size)).copy()
         final[:, self.mov] = core.final
         if levels is not None and self.level_nodes.size:
