@@ -91,9 +91,7 @@ def sources_say(case: Case, store: Store) -> SourcesSay:
         for source in ("dots", "cow"):  # COW where it has the year, DOTS after it
             if not only:
                 break
-            frame = compute(
-                store, a, b, min(years), max(years), only=only, trade_source=source
-            )
+            frame = compute(store, a, b, min(years), max(years), only=only, trade_source=source)
             frame = frame.dropna(subset=["value"])
             for ind, yr, val in zip(
                 frame["indicator"].tolist(),

@@ -328,9 +328,10 @@ def factor_map(nodes: pd.DataFrame, edges: pd.DataFrame, *, chart_id: str = "fac
         "agg": f"chart-{chart_id}-kinds",
         "box": box,
     }
+    net_html = to_fragment(net, chart_id, scroll_zoom=True, annotation_defaults=ARROW_DEFAULTS)
     return (
         controls
-        + f'<div id="{box}-factors">{to_fragment(net, chart_id, scroll_zoom=True, annotation_defaults=ARROW_DEFAULTS)}</div>'
+        + f'<div id="{box}-factors">{net_html}</div>'
         + f'<div id="{box}-kinds" hidden>{to_fragment(agg, f"{chart_id}-kinds")}</div>'
         + "<script>"
         + script
