@@ -52,7 +52,31 @@ def test_brief_charts_and_downloads(brief_html: str) -> None:
     for chart in charts:
         assert f'id="chart-{chart}"' in brief_html, chart
     assert brief_html.count('class="dl" download=') >= 4
-    assert "data:text/csv;base64," in brief_html
+    assert "data:text/csv;charset=utf-8," in brief_html
+
+
+#: Issue 15: the page (plotly.js bundle included) stays within 2 MB.
+PAGE_BUDGET_BYTES = 2_000_000
+
+
+def test_brief_page_within_its_size_budget(brief_html: str) -> None:
+    size = len(brief_html.encode("utf-8"))
+    assert size <= PAGE_BUDGET_BYTES, f"brief is {size:,} bytes, budget {PAGE_BUDGET_BYTES:,}"
+
+
+def test_download_links_round_trip_to_the_csv(brief_html: str) -> None:
+    """Every download link, unescaped as a browser does, gives back a parseable CSV."""
+    import html
+    import io
+    from urllib.parse import unquote_to_bytes
+
+    import pandas as pd
+
+    hrefs = re.findall(r'href="data:text/csv;charset=utf-8,([^"]*)"', brief_html)
+    assert len(hrefs) >= 4
+    for href in hrefs:
+        text = unquote_to_bytes(html.unescape(href)).decode("utf-8")
+        assert not pd.read_csv(io.StringIO(text)).empty
 
 
 def test_brief_cites_documents_and_datasets(brief_html: str) -> None:

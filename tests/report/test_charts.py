@@ -96,3 +96,34 @@ def test_aggregate_counts_every_link_once() -> None:
     nodes, edges = _frames()
     agg = aggregate(nodes, edges)
     assert int(agg["links"].sum()) == len(edges)
+
+
+def test_download_href_is_percent_encoded_and_round_trips() -> None:
+    """Quotes, ampersands, '#', '%', apostrophes, newlines and non-ASCII survive the link."""
+    import html
+    from urllib.parse import unquote_to_bytes
+
+    import pandas as pd
+    from markupsafe import escape
+
+    from dyadscope.report.model import Download
+
+    frame = pd.DataFrame({"label": ['a "b" & c #1 50% it\'s', "Россия–中国"], "v": [1.5, 2.0]})
+    down = Download.csv(frame, "x.csv")
+    prefix = "data:text/csv;charset=utf-8,"
+    assert down.href.startswith(prefix)
+    attribute = str(escape(down.href))  # as the template's autoescape writes it
+    assert attribute == down.href  # nothing left for HTML escaping to lengthen
+    assert unquote_to_bytes(html.unescape(attribute)[len(prefix) :]) == down.data
+
+
+def test_annotation_defaults_go_into_the_template_once() -> None:
+    import plotly.graph_objects as go
+
+    from dyadscope.report.charts import to_fragment
+
+    fig = go.Figure()
+    fig.update_layout(annotations=[{"x": i, "y": i, "ax": 0, "ay": 0} for i in range(3)])
+    html_text = to_fragment(fig, "t", annotation_defaults={"arrowhead": 2, "axref": "x"})
+    assert html_text.count('"arrowhead":2') == 1
+    assert '"annotationdefaults":{' in html_text.replace(" ", "")

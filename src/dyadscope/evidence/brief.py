@@ -85,8 +85,13 @@ def sources_say(case: Case, store: Store) -> SourcesSay:
     values: dict[tuple[str, int], float] = {}
     if case.claims:
         years = [c.year for c in case.claims]
+        # Only the claimed indicators: computing every family (energy above all) cost
+        # seconds of `dyadscope brief` for values no claim compares against.
+        only = sorted({c.indicator for c in case.claims if c.indicator in INDICATORS})
         for source in ("dots", "cow"):  # COW where it has the year, DOTS after it
-            frame = compute(store, a, b, min(years), max(years), trade_source=source)
+            if not only:
+                break
+            frame = compute(store, a, b, min(years), max(years), only=only, trade_source=source)
             frame = frame.dropna(subset=["value"])
             for ind, yr, val in zip(
                 frame["indicator"].tolist(),

@@ -159,17 +159,40 @@ def _baci(q: DyadQuery, frame: pd.DataFrame) -> bool:
     return bool(inside.any())
 
 
-def _ei_value(ei: pd.DataFrame, year: int, fuel: str, e: str, i: str) -> tuple[float, str | None]:
-    rows = ei[(ei["year"] == year) & (ei["fuel"] == fuel) & (ei["e"] == e) & (ei["i"] == i)]
-    if rows.empty:
+#: EI rows by (year, fuel, exporter, importer): (sheet, value) in the table's order.
+_EiIndex = dict[tuple[int, str, str, str], list[tuple[str, float]]]
+
+
+def _ei_index(ei: pd.DataFrame) -> _EiIndex:
+    """Index the EI rows once; filtering the frame per lookup cost seconds per brief."""
+    index: _EiIndex = {}
+    cols = ("year", "fuel", "e", "i", "sheet", "value")
+    for year, fuel, e, i, sheet, value in zip(*(ei[c].tolist() for c in cols), strict=True):
+        val = float("nan") if value is None else float(value)
+        index.setdefault((int(year), str(fuel), str(e), str(i)), []).append((str(sheet), val))
+    return index
+
+
+def _ei_value(
+    index: _EiIndex, year: int, fuel: str, e: str, i: str, sheet: str | None = None
+) -> tuple[float, str | None]:
+    """The value for (year, fuel, e, i), from ``sheet`` if given, else the preferred sheet.
+
+    The preferred sheet is the first row from a sheet in ``_SHEET_ORDER``, else the
+    first row (the table's order).
+    """
+    rows = index.get((year, fuel, e, i), [])
+    if sheet is not None:
+        rows = [r for r in rows if r[0] == sheet]
+    if not rows:
         return float("nan"), None
-    rank = rows["sheet"].map(lambda s: 0 if s in _SHEET_ORDER else 1)
-    best = rows.assign(_r=rank).sort_values("_r").iloc[0]
-    return float(best["value"]), str(best["sheet"])
+    best = next((r for r in rows if r[0] in _SHEET_ORDER), rows[0])
+    return best[1], best[0]
 
 
 def _ei(q: DyadQuery, frame: pd.DataFrame, baci_covers: bool) -> None:
     ei = fetch(q.store, _EI_SQL, q.params)
+    index = _ei_index(ei)
     flows = {"pipeline_gas": "energy_pipeline_gas_bcm", "lng": "energy_lng_bcm"}
     if not baci_covers:
         flows["crude"] = "energy_crude_mt"
@@ -178,12 +201,14 @@ def _ei(q: DyadQuery, frame: pd.DataFrame, baci_covers: bool) -> None:
         row_n = rows[year]
         for fuel in _SHARE_FUELS:
             for seller, buyer, suffix in ((q.a, q.b, ""), (q.b, q.a, "_b_to_a")):
-                value, sheet = _ei_value(ei, year, fuel, seller, buyer)
+                value, sheet = _ei_value(index, year, fuel, seller, buyer)
                 if fuel in flows:
                     frame.loc[row_n, flows[fuel] + suffix] = value
-                same = ei[ei["sheet"] == sheet] if sheet else ei.iloc[0:0]
-                imports, _ = _ei_value(same, year, fuel, "WLD", buyer)
-                exports, _ = _ei_value(same, year, fuel, seller, "WLD")
+                if sheet:
+                    imports, _ = _ei_value(index, year, fuel, "WLD", buyer, sheet)
+                    exports, _ = _ei_value(index, year, fuel, seller, "WLD", sheet)
+                else:
+                    imports = exports = float("nan")
                 b_side, a_side = ("b", "a") if seller == q.a else ("a", "b")
                 frame.loc[row_n, f"energy_{fuel}_share_{b_side}_imports"] = (
                     value / imports if imports else float("nan")

@@ -74,18 +74,31 @@ PLOTLY_CONFIG: dict[str, Any] = {
 DEFERRED_SCRIPT_TYPE = "text/x-dyadscope-plot"
 
 
-def to_fragment(fig: go.Figure, chart_id: str, *, scroll_zoom: bool = False) -> str:
-    """Serialise a figure to an HTML fragment with a stable element id."""
+def to_fragment(
+    fig: go.Figure,
+    chart_id: str,
+    *,
+    scroll_zoom: bool = False,
+    annotation_defaults: Mapping[str, Any] | None = None,
+) -> str:
+    """Serialise a figure to an HTML fragment with a stable element id.
+
+    ``annotation_defaults`` go into the figure's template once (plotly.js applies them
+    to every annotation) instead of being repeated in each of many annotations.
+    """
     config = dict(PLOTLY_CONFIG, scrollZoom=scroll_zoom)
     # No plotly.py theme: each chart would carry ~8 kB of template JSON; the styles the
     # brief relies on are set explicitly in each figure's layout.
-    fig.layout.template = go.layout.Template()
+    layout = {"annotationdefaults": dict(annotation_defaults)} if annotation_defaults else {}
+    fig.layout.template = go.layout.Template(layout=layout)
     fragment: str = fig.to_html(
         full_html=False,
         include_plotlyjs=False,
         div_id=f"chart-{_slug(chart_id)}",
         config=config,
     )
+    # plotly.py indents its script by up to 28 spaces per line: a few kB of the page.
+    fragment = re.sub(r"\n\s+", "\n", fragment)
     # The chart's script waits until plotly.js, inlined at the end of the page, has loaded:
     # the text of the brief paints first (see DEFERRED_SCRIPT_TYPE in the template).
     return fragment.replace("<script>", f'<script type="{DEFERRED_SCRIPT_TYPE}">')

@@ -127,6 +127,15 @@ def _hover(label: str, kind: str, summary: str) -> str:
     return f"<b>{esc(label)}</b> ({esc(kind.replace('_', ' '))})<br>{body}"
 
 
+#: What every arrow of the factor map shares: set once in the chart's template
+#: (``to_fragment(annotation_defaults=...)``), not in each of ~100 annotations. The
+#: column titles, also annotations, set their own text and ``showarrow=False``.
+ARROW_DEFAULTS: dict[str, Any] = dict(
+    xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=2, arrowsize=1,
+    standoff=6, startstandoff=4, text="",
+)  # fmt: skip
+
+
 def _network_figure(
     nodes: pd.DataFrame, edges: pd.DataFrame
 ) -> tuple[go.Figure, list[dict[str, Any]]]:
@@ -142,11 +151,11 @@ def _network_figure(
         s, t, w = str(r.source), str(r.target), float(r.weight)
         (x0, y0), (x1, y1) = pos[s], pos[t]
         colour = "rgba(0,120,80,0.6)" if w >= 0 else "rgba(190,30,30,0.6)"
+        # Positions to 1e-4 of a column (invisible); the rest is in ARROW_DEFAULTS.
         arrows.append(
             dict(
-                x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y",
-                showarrow=True, arrowhead=2, arrowsize=1, arrowwidth=0.5 + 2.5 * abs(w),
-                arrowcolor=colour, standoff=6, startstandoff=4, text="",
+                x=round(x1, 4), y=round(y1, 4), ax=round(x0, 4), ay=round(y0, 4),
+                arrowwidth=round(0.5 + 2.5 * abs(w), 4), arrowcolor=colour,
             )
         )  # fmt: skip
         edge_data.append({"s": s, "t": t, "w": round(w, 3)})
@@ -319,9 +328,10 @@ def factor_map(nodes: pd.DataFrame, edges: pd.DataFrame, *, chart_id: str = "fac
         "agg": f"chart-{chart_id}-kinds",
         "box": box,
     }
+    net_html = to_fragment(net, chart_id, scroll_zoom=True, annotation_defaults=ARROW_DEFAULTS)
     return (
         controls
-        + f'<div id="{box}-factors">{to_fragment(net, chart_id, scroll_zoom=True)}</div>'
+        + f'<div id="{box}-factors">{net_html}</div>'
         + f'<div id="{box}-kinds" hidden>{to_fragment(agg, f"{chart_id}-kinds")}</div>'
         + "<script>"
         + script

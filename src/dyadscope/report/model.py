@@ -11,12 +11,12 @@ figures (:class:`Card`) live here too, so that ``report.brief`` (which renders) 
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -121,6 +121,11 @@ class Chart:
     kind: Literal["chart"] = "chart"
 
 
+#: Characters a ``data:`` URI keeps as they are in an HTML attribute (RFC 3986 sub-delims
+#: and unreserved, less ``'`` and ``&``, which the template would escape to entities).
+_URI_SAFE = ",;:/?@=+$-_.!~*()"
+
+
 @dataclass(frozen=True)
 class Download:
     """A file the reader can download from the brief itself (a data: URI)."""
@@ -132,7 +137,10 @@ class Download:
 
     @property
     def href(self) -> str:
-        return f"data:{self.mime};base64,{base64.b64encode(self.data).decode('ascii')}"
+        # Percent-encoded, not base64: CSV is mostly URL-safe text, so the link is a
+        # fifth shorter than its base64 form (the page has a 2 MB budget).
+        text = quote(self.data, safe=_URI_SAFE)
+        return f"data:{self.mime};charset=utf-8,{text}"
 
     @classmethod
     def csv(cls, df: pd.DataFrame, filename: str) -> Download:

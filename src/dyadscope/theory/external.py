@@ -132,7 +132,7 @@ def granger_var(
     >>> res.granger.set_index("causing").loc["x", "p_value"] < 0.05  # doctest: +SKIP
     True
     """
-    from statsmodels.tsa.api import VAR
+    from statsmodels.tsa.vector_ar.var_model import VAR  # tsa.api imports far more
 
     if ic not in ("aic", "bic"):
         raise InputError(f"information criterion {ic!r}: use 'aic' or 'bic'")

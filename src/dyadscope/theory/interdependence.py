@@ -251,15 +251,20 @@ def _leverage(ch: pd.DataFrame, a: str, b: str, years: list[int]) -> pd.DataFram
     for gas sold by A to B that compares B's supply share with A's market share.
     """
     fam = ch.assign(family=ch["channel"].map(channel_family))
+    # One grouped max per measure (year x family x state), not a pivot per year:
+    # the same numbers, a second less per brief.
+    grouped = {
+        measure: fam.groupby(["year", "family", "state"])[measure].max().unstack("state")
+        for measure in ("sensitivity", "vulnerability")
+    }
     rows = []
     for year in years:
-        sub = fam[fam["year"] == year]
         out: list[Any] = [year]
         used = None
         for measure in ("sensitivity", "vulnerability"):
-            wide = sub.pivot_table(
-                index="family", columns="state", values=measure, aggfunc="max", dropna=False
-            ).reindex(columns=[a, b])
+            table = grouped[measure]
+            known = table.index.get_level_values("year") == year
+            wide = table[known].droplevel("year").reindex(columns=[a, b])
             both = wide.dropna()
             lev = float((both[b] - both[a]).mean()) if not both.empty else np.nan
             out += [lev, -lev] if measure == "sensitivity" else [lev]
