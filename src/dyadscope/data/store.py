@@ -29,7 +29,7 @@ import pandas as pd
 import platformdirs
 from filelock import FileLock, Timeout
 
-from dyadscope._sql import quote_identifier
+from dyadscope._sql import quote_identifier, quote_literal
 from dyadscope.errors import InputError, MissingData, StoreError
 
 if TYPE_CHECKING:
@@ -82,11 +82,6 @@ _ROW = '"_row"'
 #: holds one chunk, and DuckDB's own work (the duplicate-key check) spills to disk
 #: beyond this, so a load's peak memory does not grow with the file.
 LOAD_MEMORY_LIMIT = "64MB"
-
-
-def _literal(text: str) -> str:
-    """``text`` as a SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -256,17 +251,17 @@ class Store:
         limit = self.con.execute("SELECT current_setting('memory_limit')").fetchone()
         try:
             target = ":memory:" if scratch is None else str(scratch)
-            self.con.execute(f"ATTACH {_literal(target)} AS _stage")
+            self.con.execute(f"ATTACH {quote_literal(target)} AS _stage")
             try:
                 if scratch is not None:
-                    self.con.execute(f"SET memory_limit = {_literal(LOAD_MEMORY_LIMIT)}")
+                    self.con.execute(f"SET memory_limit = {quote_literal(LOAD_MEMORY_LIMIT)}")
                 defs = ", ".join(f"{_ident(c)} {t}" for c, t in columns.items())
                 staged = f"_stage.{_ident(table)}"
                 self.con.execute(f"CREATE TABLE {staged} ({defs}, {_ROW} BIGINT)")
                 yield staged
             finally:
                 if limit is not None:
-                    self.con.execute(f"SET memory_limit = {_literal(str(limit[0]))}")
+                    self.con.execute(f"SET memory_limit = {quote_literal(str(limit[0]))}")
                 self.con.execute("DETACH _stage")
         finally:
             if scratch is not None:
