@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from dyadscope.case import find_case
 from dyadscope.cli._common import (
@@ -26,7 +27,7 @@ from dyadscope.cli._common import (
     handle_errors,
 )
 from dyadscope.cli.scenario import ITER_OPT, SEED_OPT, scenario_app
-from dyadscope.scenario.montecarlo import DEFAULT_MARGIN
+from dyadscope.scenario.montecarlo import DEFAULT_MARGIN, default_workers
 from dyadscope.scenario.robustness import DEFAULT_GRID, RobustnessResult, robustness
 
 COMPARE_COLUMNS = [
@@ -54,6 +55,15 @@ SCENARIOS_OPT = typer.Option(
 )
 
 
+PROCESSES_OPT = typer.Option(
+    default_workers(),
+    "--processes",
+    "-j",
+    min=1,
+    help="Worker processes for a large grid (default: the machine's cores, at most four).",
+)
+
+
 def _run_grid(
     a: str,
     b: str,
@@ -63,11 +73,27 @@ def _run_grid(
     seed: int,
     margin: float,
     iterations: int,
+    processes: int,
 ) -> RobustnessResult:
     case = find_case(a, b, path=case_path)
-    with err_console.status(f"Running scenarios over {len(DEFAULT_GRID)} settings", spinner="dots"):
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(f"Scenarios over {len(DEFAULT_GRID)} settings", total=None)
         return robustness(
-            case, scenarios, draws=draws, seed=seed, margin=margin, max_iter=iterations
+            case,
+            scenarios,
+            draws=draws,
+            seed=seed,
+            margin=margin,
+            max_iter=iterations,
+            processes=processes,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
 
 
@@ -81,6 +107,7 @@ def compare(
     margin: float = MARGIN_OPT,
     scenarios: list[str] | None = SCENARIOS_OPT,
     iterations: int = ITER_OPT,
+    processes: int = PROCESSES_OPT,
     case_path: CaseOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
@@ -92,7 +119,7 @@ def compare(
     robustness grid; robust_share is the fraction of settings that agree on the sign
     of the change (robust at 80% or more).
     """
-    result = _run_grid(a, b, case_path, scenarios, draws, seed, margin, iterations)
+    result = _run_grid(a, b, case_path, scenarios, draws, seed, margin, iterations, processes)
     frame = result.summary[COMPARE_COLUMNS]
     if fmt is OutputFormat.table and output is None:
         frame = frame.round(3)
@@ -114,6 +141,7 @@ def robustness_cmd(
         False, "--detail", help="One row per setting, scenario and outcome instead."
     ),
     iterations: int = ITER_OPT,
+    processes: int = PROCESSES_OPT,
     case_path: CaseOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
@@ -124,7 +152,7 @@ def robustness_cmd(
     stated exogenous level shifted −0.2, 0, +0.2. A change against the baseline is
     robust when at least 80% of settings agree on its sign.
     """
-    result = _run_grid(a, b, case_path, scenarios, draws, seed, margin, iterations)
+    result = _run_grid(a, b, case_path, scenarios, draws, seed, margin, iterations, processes)
     frame = result.runs if detail else result.summary
     emit_frame(frame, fmt, output, title=f"Robustness — case {result.case_id}")
     if fmt is OutputFormat.table and output is None:

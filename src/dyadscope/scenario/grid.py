@@ -8,28 +8,37 @@ weights (common random numbers, which is also what makes "same sign across setti
 a comparison of settings, not of samples), and each run builds result frames the grid
 throws away.  Here the weights of a chunk of draws are drawn once and shared by every
 pair; the stated levels once per level shift and set of held nodes; and each pair
-keeps only counts and sums.  Pairs run on a small thread pool.
+keeps only counts and sums.
+
+Large grids run on worker processes, each taking blocks of draws.  Threads do not
+help here: a step is many small NumPy operations on arrays of a few megabytes, and
+measured on two cores two threads ran the grid no faster than one (wall 14.7 s
+against 15.2 s, CPU time equal to wall).  A draw's weights depend only on its position
+and the seed, so a block gives the same numbers in any process; the parent adds the
+blocks' counts and sums chunk by chunk in draw order, exactly as one process would.
 
 The numbers are those of ``run_scenario``: the same draws (same seed, same positions),
 the same engine (:class:`~dyadscope.scenario.sampling.ReducedSampler`, float32 like
 the Monte Carlo default) and the same classification, so every count equals the
-plain run's (``tests/scenario/test_scenario_grid.py`` checks it draw for draw).
+plain run's (``tests/scenario/test_scenario_grid.py`` checks it draw for draw, and that
+the worker processes give the serial result bit for bit).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
+from dyadscope.errors import InputError
 from dyadscope.scenario.engine import CoreResult, EdgeWeights, FCMSettings, ReducedBatch, iterate
-from dyadscope.scenario.fcm import fcm_from_case
-from dyadscope.scenario.montecarlo import check_draws, classify, default_workers
+from dyadscope.scenario.fcm import FCM, fcm_from_case
+from dyadscope.scenario.montecarlo import check_draws, classify
 from dyadscope.scenario.sampling import ReducedSampler, draw_level_values, draw_link_values
 from dyadscope.scenario.settings import prepare_scenario
 
@@ -41,6 +50,13 @@ if TYPE_CHECKING:
 #: step's arrays stay in cache (at 1,024 draws a chunk the grid took about twice the
 #: CPU time), large enough that the per-step Python work is small beside the arithmetic.
 GRID_CHUNK = 256
+#: Chunks per task handed to a worker process (2,048 draws): enough work that sending
+#: the task and its counts back costs little, small enough to keep workers balanced.
+TASK_CHUNKS = 8
+#: Below this many pair-draws (pairs × draws) the grid runs in the calling process: a
+#: worker first imports NumPy and dyadscope and prepares the pairs (about a second),
+#: more than such a grid takes.  The brief's grid (330 pairs × 256 draws) stays here.
+PROCESS_MIN = 1_000_000
 
 
 @dataclass
@@ -61,8 +77,21 @@ class _Pair:
     sampler: ReducedSampler
     outcomes: list[int]
     level_key: tuple[float, tuple[int, ...]]
-    counts: NDArray[np.int64]
-    outcome_sum: NDArray[np.float64]
+
+
+@dataclass
+class _Job:
+    """The prepared pairs and what every chunk of draws needs."""
+
+    pairs: list[_Pair]
+    fcm: FCM
+    level_maps: dict[float, FCM]
+    seed: int
+    margin: float
+
+
+#: One chunk's result: per pair, its counts and outcome sums over the chunk's draws.
+_ChunkResult = list[tuple[NDArray[np.int64], NDArray[np.float64]]]
 
 
 def grid_counts(
@@ -72,7 +101,7 @@ def grid_counts(
     draws: int,
     seed: int,
     margin: float,
-    workers: int | None = None,
+    processes: int = 1,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[PairCounts]:
     """Counts and outcome sums for each ``(shift, settings, scenario)`` in ``pairs``.
@@ -80,56 +109,134 @@ def grid_counts(
     ``cases`` maps each level shift to the (shifted) case it runs.  The link weights of
     draw ``k`` are those every Monte Carlo run with ``seed`` gives draw ``k``; they are
     drawn once per chunk of :data:`GRID_CHUNK` draws and used by every pair.
+
+    ``processes`` is how many worker processes a large grid may use (default 1: all
+    in the calling process; grids under :data:`PROCESS_MIN` pair-draws always run
+    there).  Workers start with the ``forkserver`` method where the platform has it
+    (else ``spawn``), which runs the main script again in each worker: a script that
+    asks for several must do so under ``if __name__ == "__main__":``, as with any use
+    of :mod:`multiprocessing`.  Notebooks and the command line need nothing.
     """
     check_draws(draws)
+    if not pairs:
+        return []
+    chunks = list(range(0, draws, GRID_CHUNK))
+    totals = [
+        PairCounts(counts=np.zeros(0, dtype=np.int64), outcome_sum=np.zeros(0)) for _ in pairs
+    ]
+    done, total = 0, len(chunks) * len(pairs)  # progress counts pair-chunks
+    if processes < 1:
+        raise InputError(f"processes must be at least 1, not {processes}")
+    if processes > 1 and len(chunks) > TASK_CHUNKS and draws * len(pairs) >= PROCESS_MIN:
+        results = _in_processes(cases, pairs, seed, margin, draws, chunks, processes)
+    else:
+        job = _prepare(cases, pairs, seed, margin)
+        results = ([_run_chunk(job, first, min(draws, first + GRID_CHUNK))] for first in chunks)
+    for block in results:
+        for chunk in block:
+            for acc, (counts, sums) in zip(totals, chunk, strict=True):
+                if acc.counts.size == 0:
+                    acc.counts, acc.outcome_sum = counts.copy(), sums.copy()
+                else:
+                    acc.counts += counts
+                    acc.outcome_sum += sums
+            done += len(pairs)
+        if progress is not None:
+            progress(done, total)
+    return totals
+
+
+def _prepare(
+    cases: Mapping[float, Case],
+    pairs: Sequence[tuple[float, FCMSettings, str]],
+    seed: int,
+    margin: float,
+) -> _Job:
+    """Prepare every pair's sampler once; the map whose link weights all pairs share."""
     prepared: list[_Pair] = []
-    fcm = None
+    fcm: FCM | None = None
     for shift, settings, sid in pairs:
         prep = prepare_scenario(cases[shift], sid, settings)
         fcm = fcm or prep.fcm
         sampler = ReducedSampler(prep.fcm, prep.start, prep.clamps, settings, np.float32)
-        outcomes = prep.fcm.indices_of("outcome")
         prepared.append(
             _Pair(
                 sampler=sampler,
-                outcomes=outcomes,
+                outcomes=prep.fcm.indices_of("outcome"),
                 level_key=(shift, tuple(int(i) for i in sampler.level_nodes)),
-                counts=np.zeros(len(outcomes) + 3, dtype=np.int64),
-                outcome_sum=np.zeros(len(outcomes)),
             )
         )
-    if fcm is None:
-        return []
+    assert fcm is not None
     level_maps = {shift: fcm_from_case(case) for shift, case in cases.items()}
-    chunks = list(range(0, draws, GRID_CHUNK))
-    total, done = len(chunks) * len(prepared), 0  # progress counts pair-chunks
-    with ThreadPoolExecutor(max_workers=workers or default_workers()) as pool:
-        for first in chunks:
-            stop = min(draws, first + GRID_CHUNK)
-            values = draw_link_values(fcm, first, stop, seed=seed)
-            levels: dict[tuple[float, tuple[int, ...]], NDArray[np.float64] | None] = {}
-            for pair in prepared:
-                shift, nodes = pair.level_key
-                if pair.level_key not in levels:
-                    levels[pair.level_key] = (
-                        draw_level_values(
-                            level_maps[shift],
-                            np.array(nodes, dtype=np.intp),
-                            first,
-                            stop,
-                            seed=seed,
-                        )
-                        if nodes
-                        else None
-                    )
+    return _Job(prepared, fcm, level_maps, seed, margin)
 
-            groups = _groups(prepared)
-            run = partial(_run_group, values=values, levels=levels, margin=margin)
-            for size in pool.map(run, groups):
-                done += size
-                if progress is not None:
-                    progress(done, total)
-    return [PairCounts(counts=p.counts, outcome_sum=p.outcome_sum) for p in prepared]
+
+def _run_chunk(job: _Job, first: int, stop: int) -> _ChunkResult:
+    """Counts and outcome sums of every pair over draws ``first`` to ``stop - 1``."""
+    values = draw_link_values(job.fcm, first, stop, seed=job.seed)
+    levels: dict[tuple[float, tuple[int, ...]], NDArray[np.float64] | None] = {}
+    for pair in job.pairs:
+        shift, nodes = pair.level_key
+        if pair.level_key not in levels:
+            levels[pair.level_key] = (
+                draw_level_values(
+                    job.level_maps[shift],
+                    np.array(nodes, dtype=np.intp),
+                    first,
+                    stop,
+                    seed=job.seed,
+                )
+                if nodes
+                else None
+            )
+    out: dict[int, tuple[NDArray[np.int64], NDArray[np.float64]]] = {}
+    for group in _groups(job.pairs):
+        _run_group(group, values=values, levels=levels, margin=job.margin, out=out)
+    return [out[id(pair)] for pair in job.pairs]
+
+
+def _in_processes(
+    cases: Mapping[float, Case],
+    pairs: Sequence[tuple[float, FCMSettings, str]],
+    seed: int,
+    margin: float,
+    draws: int,
+    chunks: Sequence[int],
+    processes: int,
+) -> Iterator[list[_ChunkResult]]:
+    """Each task's chunk results, in draw order, computed by worker processes."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    tasks = [chunks[i : i + TASK_CHUNKS] for i in range(0, len(chunks), TASK_CHUNKS)]
+    bounds = [(task[0], min(draws, task[-1] + GRID_CHUNK), GRID_CHUNK) for task in tasks]
+    with ProcessPoolExecutor(
+        max_workers=min(processes, len(tasks)),
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(dict(cases), list(pairs), seed, margin),
+    ) as pool:
+        yield from pool.map(_worker_task, *zip(*bounds, strict=True))
+
+
+#: The job a worker process prepared once, at start.
+_WORKER_JOB: _Job | None = None
+
+
+def _start_worker(
+    cases: dict[float, Case],
+    pairs: list[tuple[float, FCMSettings, str]],
+    seed: int,
+    margin: float,
+) -> None:
+    """Prepare the pairs in a fresh worker process."""
+    global _WORKER_JOB
+    _WORKER_JOB = _prepare(cases, pairs, seed, margin)
+
+
+def _worker_task(first: int, stop: int, chunk: int) -> list[_ChunkResult]:
+    """The results of draws ``first`` to ``stop - 1``, ``chunk`` draws at a time."""
+    assert _WORKER_JOB is not None, "worker started without _start_worker"
+    return [_run_chunk(_WORKER_JOB, a, min(stop, a + chunk)) for a in range(first, stop, chunk)]
 
 
 def _groups(prepared: Sequence[_Pair]) -> list[list[_Pair]]:
@@ -146,8 +253,9 @@ def _run_group(
     values: NDArray[np.float64],
     levels: Mapping[tuple[float, tuple[int, ...]], NDArray[np.float64] | None],
     margin: float,
-) -> int:
-    """Run one chunk of draws for every pair of a group; add counts and outcome sums.
+    out: dict[int, tuple[NDArray[np.int64], NDArray[np.float64]]],
+) -> None:
+    """Run one chunk of draws for every pair of a group; store counts and outcome sums.
 
     Pairs with the same moving nodes and links (every scenario of a case, whose clamps
     are on levers nothing acts on) are stacked into one batch: each draw's arithmetic
@@ -173,9 +281,10 @@ def _run_group(
     for pair, (_, base), core in zip(group, parts, cores, strict=True):
         res = pair.sampler.finish(core, base, levels[pair.level_key])
         codes = classify(res.final, res.status, pair.outcomes, margin=margin)
-        pair.counts += np.bincount(codes, minlength=pair.counts.size)
-        pair.outcome_sum += res.final[:, pair.outcomes].astype(np.float64).sum(axis=0)
-    return len(group)
+        out[id(pair)] = (
+            np.bincount(codes, minlength=len(pair.outcomes) + 3).astype(np.int64),
+            res.final[:, pair.outcomes].astype(np.float64).sum(axis=0),
+        )
 
 
 def _stack(batches: Sequence[ReducedBatch], group: Sequence[_Pair]) -> ReducedBatch | None:

@@ -226,6 +226,7 @@ def robustness(
     reference: Setting = REFERENCE,
     max_iter: int = CASE_MAX_ITER,
     sign_tol: float = SIGN_TOL,
+    processes: int = 1,
     progress: Callable[[int, int], None] | None = None,
 ) -> RobustnessResult:
     """Run every scenario over the grid of settings; summarise change and agreement.
@@ -234,7 +235,8 @@ def robustness(
     baseline's under the same setting.  ``robust_share`` is the fraction of settings
     whose change has the sign of the reference setting's change (changes below
     ``sign_tol`` count as none); ``robust`` needs ``robust_share >= 0.8`` and a
-    reference change that is not none.
+    reference change that is not none.  ``processes``: worker processes for a
+    large grid (see :func:`~dyadscope.scenario.grid.grid_counts`; default 1, none).
 
     >>> from dyadscope.case import load_case  # doctest: +SKIP
     >>> robustness(load_case(), draws=500).summary.head()  # doctest: +SKIP
@@ -254,6 +256,7 @@ def robustness(
         draws=draws,
         seed=seed,
         margin=margin,
+        processes=processes,
         progress=progress,
     )
     runs = _runs_frame(tasks, outcome_names(case), results, draws)
