@@ -101,6 +101,18 @@ def list_(
     emit_frame(frame, fmt, output, title="Scenario library")
 
 
+def draws_bar() -> Progress:
+    """A transient progress bar on standard error: description, bar, count, time."""
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
+
+
 def _interval_table(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -154,14 +166,7 @@ def run(
     from dyadscope.scenario import run_scenario
 
     case = find_pair_case(a, b, case_path)
-    with Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
+    with draws_bar() as bar:
         task = bar.add_task(f"{scenario}: drawing maps", total=draws)
         result = run_scenario(
             case,

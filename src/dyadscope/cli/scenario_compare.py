@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from dyadscope.case import find_case
 from dyadscope.cli._common import (
@@ -26,7 +25,7 @@ from dyadscope.cli._common import (
     err_console,
     handle_errors,
 )
-from dyadscope.cli.scenario import ITER_OPT, SEED_OPT, scenario_app
+from dyadscope.cli.scenario import ITER_OPT, SEED_OPT, draws_bar, scenario_app
 from dyadscope.scenario.montecarlo import DEFAULT_MARGIN, default_workers
 from dyadscope.scenario.robustness import DEFAULT_GRID, RobustnessResult, robustness
 
@@ -76,14 +75,7 @@ def _run_grid(
     processes: int,
 ) -> RobustnessResult:
     case = find_case(a, b, path=case_path)
-    with Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
+    with draws_bar() as bar:
         task = bar.add_task(f"Scenarios over {len(DEFAULT_GRID)} settings", total=None)
         return robustness(
             case,
