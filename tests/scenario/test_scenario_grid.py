@@ -4,7 +4,10 @@
   Monte Carlo run) against :func:`~dyadscope.scenario.engine.simulate_batch` on full
   weight matrices — the plain engine the fcmpy parity tests check — in float64.
 * The robustness grid (:func:`~dyadscope.scenario.grid.grid_counts`: weights drawn once
-  and shared by every setting and scenario) against one ``run_scenario`` per setting.
+  and shared by every setting and scenario) against one ``run_scenario`` per setting,
+  and in worker processes against itself in one process.
+* The Sobol model (the reduced engine with per-draw lever levels) against the plain
+  engine with full weight matrices and per-draw clamps.
 """
 
 from __future__ import annotations
@@ -13,11 +16,21 @@ import numpy as np
 import pytest
 
 from dyadscope.case import Case, load_case
+from dyadscope.errors import InputError
 from dyadscope.scenario import grid
 from dyadscope.scenario.engine import FIXED_POINT, EdgeWeights, simulate_batch
+from dyadscope.scenario.fcm import to_activation
 from dyadscope.scenario.montecarlo import run_scenario, wilson_intervals
-from dyadscope.scenario.robustness import DEFAULT_GRID, Setting, _shares, robustness, shift_levels
+from dyadscope.scenario.robustness import (
+    DEFAULT_GRID,
+    REFERENCE,
+    Setting,
+    _shares,
+    robustness,
+    shift_levels,
+)
 from dyadscope.scenario.sampling import ReducedSampler, draw_link_values, sample_weights
+from dyadscope.scenario.sensitivity import _case_model, _inputs
 from dyadscope.scenario.settings import prepare_scenario
 
 #: Settings checked one by one: the reference, the slowest to settle, and a sigmoid.
@@ -136,3 +149,36 @@ def test_grid_in_worker_processes_equals_the_serial_grid_bit_for_bit(
     assert sum(int(p.counts.sum()) for p in parallel) == 600 * len(pairs)
     assert seen[-1] == (10 * len(pairs), 10 * len(pairs))  # 600 draws = 10 chunks of 64
     assert len(seen) == 5  # one report per task of two chunks
+
+
+@pytest.mark.parametrize("params", ["both", "levers"])
+def test_sobol_model_is_the_plain_engine_with_sampled_links_and_levers(
+    case: Case, params: str
+) -> None:
+    # The Sobol model runs the reduced engine with per-draw lever levels; the plain
+    # engine gets the same weights as full matrices and the levers as per-draw clamps.
+    s = REFERENCE.engine()
+    prep = prepare_scenario(case, "tighter_us_sanctions", s)
+    inputs = _inputs(prep.fcm, params)
+    model = _case_model(prep.fcm, inputs, prep.start, prep.clamps, s, np.float64)
+    rng = np.random.default_rng(11)
+    lo, hi = inputs.bounds[:, 0], inputs.bounds[:, 1]
+    x = lo + (hi - lo) * rng.random((200, lo.size))
+    k = inputs.link_cols.size
+    W = np.repeat(prep.fcm.W.ravel()[None, :], x.shape[0], axis=0)
+    W[:, inputs.link_cols] = x[:, :k]
+    fixed = {i: v for i, v in prep.clamps.items() if i not in inputs.lever_idx}
+    levels = np.column_stack(
+        [np.tile(list(fixed.values()), (x.shape[0], 1)), to_activation(x[:, k:], s.transfer)]
+    )
+    plain = simulate_batch(
+        W.reshape(-1, prep.fcm.n, prep.fcm.n),
+        prep.start,
+        s,
+        clamp_idx=[*fixed, *inputs.lever_idx],
+        clamp_values=levels,
+    )
+    outcomes = prep.fcm.indices_of("outcome")
+    assert np.abs(model(x) - plain.final[:, outcomes]).max() <= 1e-9
+    with pytest.raises(InputError, match="level_nodes must be held"):
+        ReducedSampler(prep.fcm, prep.start, {}, s, level_nodes=[outcomes[0]])

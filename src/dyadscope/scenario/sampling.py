@@ -9,7 +9,7 @@ and never on the scenario: every scenario run with the same seed sees the same m
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal, get_args
 
 import numpy as np
@@ -167,6 +167,7 @@ class ReducedSampler:
         clamps: Mapping[int, float],
         settings: FCMSettings,
         dtype: type[np.floating[Any]] = np.float32,
+        level_nodes: Sequence[int] | None = None,
     ) -> None:
         assert fcm.low is not None and fcm.high is not None
         n = fcm.n
@@ -206,10 +207,13 @@ class ReducedSampler:
         self._certain_mm = np.flatnonzero(certain)
         self._edge_list = sparse_enough(self._certain_mm.size + self.at_mm.size, self.mov.size)
         self.base_fix = start[self.fix].astype(dtype)[None, :]
-        #: Held nodes whose stated level has an interval (drawn per draw when asked).
-        self.level_nodes = np.array(
-            [i for i in fcm.uncertain_levels if fixed[i] and i not in clamps], dtype=np.intp
-        )
+        #: Held nodes whose level may vary by draw (the ``levels`` of :meth:`run`): by
+        #: default those whose stated level has an interval and that nothing clamps.
+        if level_nodes is None:
+            level_nodes = [i for i in fcm.uncertain_levels if fixed[i] and i not in clamps]
+        elif not all(fixed[i] for i in level_nodes):
+            raise InputError("level_nodes must be held nodes (clamped, or nothing acts on them)")
+        self.level_nodes = np.array(level_nodes, dtype=np.intp)
         self._level_cols = fpos[self.level_nodes]
 
     def _edges(self, values: NDArray[np.float64]) -> EdgeWeights:

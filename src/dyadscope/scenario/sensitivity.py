@@ -26,9 +26,10 @@ from numpy.typing import NDArray
 from scipy.stats import qmc
 
 from dyadscope.errors import InputError
-from dyadscope.scenario.engine import FCMSettings, simulate_batch
-from dyadscope.scenario.fcm import FCM, to_activation
+from dyadscope.scenario.engine import FCMSettings
+from dyadscope.scenario.fcm import FCM
 from dyadscope.scenario.library import BASELINE
+from dyadscope.scenario.sampling import ReducedSampler
 from dyadscope.scenario.settings import prepare_scenario, resolve_settings
 
 if TYPE_CHECKING:
@@ -273,25 +274,24 @@ def _case_model(
     settings: FCMSettings,
     dtype: type[np.floating[Any]],
 ) -> BatchFunction:
-    """The batch function Sobol calls: inputs -> final level of every outcome node."""
+    """The batch function Sobol calls: inputs -> final level of every outcome node.
+
+    It runs the Monte Carlo engine (:class:`~dyadscope.scenario.sampling.ReducedSampler`:
+    only the moving nodes iterate, sparse maps as an edge list) with the sampled link
+    weights as the draws' weights and the sampled lever levels as per-draw levels of
+    the held lever nodes; links without an interval keep their weight.
+    """
     outcomes = fcm.indices_of("outcome")
-    fixed = {i: v for i, v in clamps.items() if i not in inputs.lever_idx}
-    clamp_idx = [*fixed, *inputs.lever_idx]
+    held = {**clamps, **dict.fromkeys(inputs.lever_idx, 0.0)}
+    sampler = ReducedSampler(fcm, start, held, settings, dtype, level_nodes=inputs.lever_idx)
     k_links = inputs.link_cols.size
+    nominal = fcm.W.ravel()[fcm.uncertain]
+    assert not k_links or np.array_equal(inputs.link_cols, fcm.uncertain)
 
     def model(x: NDArray[np.float64]) -> NDArray[np.float64]:
-        m = x.shape[0]
-        if k_links:
-            flat = np.empty((m, fcm.n * fcm.n), dtype=dtype)
-            flat[:] = fcm.W.ravel()
-            flat[:, inputs.link_cols] = x[:, :k_links]
-            W: NDArray[Any] = flat.reshape(m, fcm.n, fcm.n)
-        else:
-            W = fcm.W.astype(dtype)
-        levels = np.empty((m, len(clamp_idx)))
-        levels[:, : len(fixed)] = list(fixed.values())
-        levels[:, len(fixed) :] = to_activation(x[:, k_links:], settings.transfer)
-        res = simulate_batch(W, start, settings, clamp_idx=clamp_idx, clamp_values=levels)
+        values = x[:, :k_links] if k_links else np.broadcast_to(nominal, (x.shape[0], nominal.size))
+        levels = x[:, k_links:] if inputs.lever_idx else None
+        res = sampler.run(values, levels)
         return res.final[:, outcomes].astype(np.float64)
 
     return model
@@ -361,7 +361,6 @@ def sobol_indices(
         raise InputError(f"{fcm.source} has no outcome factors to analyse")
     inputs = _inputs(fcm, params)
     model = _case_model(fcm, inputs, prep.start, prep.clamps, s, dtype)
-    batch_rows = max(256, 2**22 // (fcm.n * fcm.n))
     out_names = [fcm.nodes[i] for i in outcomes]
     while True:
         round_started = time.perf_counter()
@@ -373,7 +372,6 @@ def sobol_indices(
             seed,
             outputs=out_names,
             conf_level=conf_level,
-            batch_rows=batch_rows,
         ).rename(columns={"output": "outcome"})
         precise = _precise(full, target_precision)
         spent = time.perf_counter() - started
