@@ -30,7 +30,14 @@ from dyadscope.data.validate import (
 )
 from dyadscope.errors import SchemaError
 
-__all__ = ["COW_LICENCE", "CsvAdapter", "frozen", "read_parquet_checked", "read_sheet"]
+__all__ = [
+    "COW_LICENCE",
+    "CsvAdapter",
+    "frozen",
+    "iter_parquet_checked",
+    "read_parquet_checked",
+    "read_sheet",
+]
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -59,31 +66,80 @@ def read_parquet_checked(
     Why: peacesciencer's tables are distributed as R data and converted to Parquet;
     their numbers arrive as floats (``365.0``) and dates as objects.  Each cell is
     turned back into text and goes through the same per-column conversion as a CSV
-    cell, so a fractional code or a non-date fails with the same message.
+    cell, so a fractional code or a non-date fails with the same message.  The whole
+    table is returned; :func:`iter_parquet_checked` gives it batch by batch.
     """
+    parts = list(iter_parquet_checked(path, columns, missing_codes=missing_codes))
+    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+
+
+def iter_parquet_checked(
+    path: Path,
+    columns: Mapping[str, Kind],
+    *,
+    missing_codes: tuple[int, ...] = (),
+    chunk_bytes: int = CHUNK_BYTES,
+) -> Iterator[pd.DataFrame]:
+    """The checked frame of :func:`read_parquet_checked`, about ``chunk_bytes`` at a time.
+
+    Batches come from :meth:`pyarrow.parquet.ParquetFile.iter_batches` (only the
+    ``columns`` are read), sized from the file's uncompressed bytes per row; pyarrow
+    decodes one row group at a time, so memory is one row group plus one batch.
+    """
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
-        schema = pq.read_schema(path)
-    except (OSError, ValueError) as exc:
+        book = pq.ParquetFile(path)
+    except (OSError, ValueError, pa.ArrowException) as exc:
         raise SchemaError(f"{path}: cannot read as Parquet: {exc}") from None
-    missing = [c for c in columns if c not in schema.names]
-    if missing:
-        raise SchemaError(
-            f"{path}: missing column(s) {', '.join(map(repr, missing))}; "
-            f"found {', '.join(map(repr, schema.names[:12]))}"
-        )
-    raw = pd.read_parquet(path, columns=list(columns))
-    if raw.empty:
-        raise SchemaError(f"{path}: the file has no data rows")
-    out = pd.DataFrame({ROW: pd.RangeIndex(1, len(raw) + 1) + 0})
+    with book:
+        names = book.schema_arrow.names
+        missing = [c for c in columns if c not in names]
+        if missing:
+            raise SchemaError(
+                f"{path}: missing column(s) {', '.join(map(repr, missing))}; "
+                f"found {', '.join(map(repr, names[:12]))}"
+            )
+        meta = book.metadata
+        if not meta.num_rows:
+            raise SchemaError(f"{path}: the file has no data rows")
+        size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+        batch = max(1, int(chunk_bytes * meta.num_rows / max(size, 1)))
+        done = 0
+        batches = book.iter_batches(batch_size=batch, columns=list(columns))
+        while True:
+            try:
+                raw = next(batches).to_pandas()
+            except StopIteration:
+                break
+            except (OSError, ValueError, pa.ArrowException) as exc:
+                raise SchemaError(
+                    f"{path}: cannot read as Parquet after data row {done}: {exc}"
+                ) from None
+            yield _typed(raw, path, columns, missing_codes, done)
+            done += len(raw)
+
+
+def _typed(
+    raw: pd.DataFrame,
+    path: Path,
+    columns: Mapping[str, Kind],
+    missing_codes: tuple[int, ...],
+    done: int,
+) -> pd.DataFrame:
+    """One batch of Parquet cells converted like CSV text; ``_row`` continues at ``done``."""
+    out = pd.DataFrame({ROW: pd.RangeIndex(done + 1, done + len(raw) + 1)})
     for name, kind in columns.items():
         col = raw[name]
         if pd.api.types.is_numeric_dtype(col):
             text = col.astype(str).where(col.notna(), "")
         else:
             text = col.astype(object).where(col.notna(), "").map(_cell_text).astype(str)
-        out[name] = _convert(text, name, kind, missing_codes, 0, lambda row: f"{path}: row {row}")
+        converted = _convert(
+            text, name, kind, missing_codes, done, lambda row: f"{path}: row {row}"
+        )
+        out[name] = converted.reset_index(drop=True)
     return out
 
 
@@ -111,25 +167,36 @@ class CsvAdapter(Adapter):
     header_starts_with: ClassVar[str | None] = None
     #: Whether :meth:`transform` treats each row on its own, so the file can be loaded
     #: chunk by chunk; an adapter whose transform combines rows (a pivot, a group-by)
-    #: sets it False and is read whole.
+    #: sets it False, and then declares :attr:`combine` (the combining done in SQL over
+    #: the :meth:`prepare`\ d rows) or is read whole.
     row_wise: ClassVar[bool] = True
 
     def chunks(self, path: Path, chunk_bytes: int = CHUNK_BYTES) -> Iterator[pd.DataFrame]:
-        """Canonical rows (plus ``_row``) chunk by chunk for a text file (see ``row_wise``)."""
+        """Checked rows (plus ``_row``) chunk by chunk, from text or Parquet (by suffix).
+
+        A ``row_wise`` adapter yields canonical rows; one with :attr:`combine` yields
+        its :meth:`prepare`\ d rows, combined later in SQL; any other is read whole.
+        """
         path = Path(path)
-        if not self.row_wise or path.suffix.lower() == ".parquet":
+        if not self.row_wise and self.combine is None:
             yield self.read(path)
             return
         missing = COW_MISSING if self.cow_missing else ()
-        for frame in iter_csv_checked(
-            path,
-            self.raw_columns,
-            sep=self.sep,
-            header_starts_with=self.header_starts_with,
-            missing_codes=missing,
-            chunk_bytes=chunk_bytes,
-        ):
-            yield self._finish(frame, path)
+        if path.suffix.lower() == ".parquet":
+            frames = iter_parquet_checked(
+                path, self.raw_columns, missing_codes=missing, chunk_bytes=chunk_bytes
+            )
+        else:
+            frames = iter_csv_checked(
+                path,
+                self.raw_columns,
+                sep=self.sep,
+                header_starts_with=self.header_starts_with,
+                missing_codes=missing,
+                chunk_bytes=chunk_bytes,
+            )
+        for frame in frames:
+            yield self._finish(frame, path, whole=False)
 
     def read(self, path: Path) -> pd.DataFrame:
         """Read ``path`` (text, or Parquet by suffix) into canonical columns + ``_row``."""
@@ -149,15 +216,26 @@ class CsvAdapter(Adapter):
             missing_codes=missing,
         )
 
-    def _finish(self, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    def _finish(self, frame: pd.DataFrame, path: Path, *, whole: bool = True) -> pd.DataFrame:
         frame = frame.rename(columns=dict(self.renames))
-        frame = self.transform(frame, path)
+        if whole or self.combine is None:
+            frame = self.transform(frame, path)
+        else:
+            frame = self.prepare(frame, path)
         iso3 = {
             column: check_codes(frame, column, scheme, path)
             for column, scheme in self.code_columns.items()
         }
         for target, source in self.iso3_columns.items():
             frame[target] = iso3[source] if source in iso3 else frame[source]
+        return frame
+
+    def prepare(self, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+        """The row-by-row part of :meth:`transform`, for an adapter with :attr:`combine`.
+
+        A chunked load stages what this returns and combines it with ``combine``'s
+        SQL; a whole read runs :meth:`transform`.  The default changes nothing.
+        """
         return frame
 
     def transform(self, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
