@@ -168,14 +168,14 @@ class CsvAdapter(Adapter):
     #: Whether :meth:`transform` treats each row on its own, so the file can be loaded
     #: chunk by chunk; an adapter whose transform combines rows (a pivot, a group-by)
     #: sets it False, and then declares :attr:`combine` (the combining done in SQL over
-    #: the :meth:`prepare`\ d rows) or is read whole.
+    #: the rows from :meth:`prepare`) or is read whole.
     row_wise: ClassVar[bool] = True
 
     def chunks(self, path: Path, chunk_bytes: int = CHUNK_BYTES) -> Iterator[pd.DataFrame]:
         """Checked rows (plus ``_row``) chunk by chunk, from text or Parquet (by suffix).
 
         A ``row_wise`` adapter yields canonical rows; one with :attr:`combine` yields
-        its :meth:`prepare`\ d rows, combined later in SQL; any other is read whole.
+        its rows from :meth:`prepare`, combined later in SQL; any other is read whole.
         """
         path = Path(path)
         if not self.row_wise and self.combine is None:
