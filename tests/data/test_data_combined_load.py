@@ -188,10 +188,10 @@ def _peak_mib(file: Path, store: Path) -> tuple[int, float]:
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc/self/status")
 def test_dots_peak_memory_does_not_grow_with_the_file(tmp_path: Path) -> None:
-    """24 vs 48 states (about 6 vs 26 MB): the peak must not rise by 40 MiB.
+    """24 vs 48 states (6.8 vs 28 MB of text): the peak must not rise by 40 MiB.
 
-    Measured before (pandas pivot of the whole file): 51 MB peaked at 503 MiB and
-    204 MB at 1,189 MiB; after (SQL pivot): 356 and 368 MiB.
+    Measured (VmHWM) before, with the pandas pivot of the whole file: 244 and 330 MiB;
+    after, with the SQL pivot of staged chunks: 241 and 257 MiB.
     """
     from importlib import resources
 
