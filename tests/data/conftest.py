@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -40,3 +43,30 @@ def store() -> Store:
     """A fresh in-memory store."""
     with Store() as db:
         yield db
+
+
+# VmHWM, the peak resident memory of this process image: ru_maxrss would not do, since
+# Linux carries it over from the parent (pytest, often larger) across fork and exec.
+_PEAK = """
+import sys
+from dyadscope.data.store import load_into
+rows = load_into(sys.argv[1], sys.argv[2], sys.argv[3]).rows
+with open("/proc/self/status") as fh:
+    kib = next(line.split()[1] for line in fh if line.startswith("VmHWM:"))
+print(rows, kib)
+"""
+
+
+def _peak_mib(dataset: str, file: Path, store: Path) -> tuple[int, float]:
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK, dataset, str(file), str(store)],
+        capture_output=True, text=True, check=True, timeout=300,
+    )  # fmt: skip
+    rows, kib = done.stdout.split()
+    return int(rows), int(kib) / 1024
+
+
+@pytest.fixture(scope="session")
+def peak_mib() -> Callable[[str, Path, Path], tuple[int, float]]:
+    """``peak_mib(dataset, file, store)`` → (rows, peak MiB) of ``load_into`` in a fresh process."""
+    return _peak_mib

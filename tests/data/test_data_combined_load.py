@@ -8,8 +8,8 @@ name rows and lines and leave the store as it was; Parquet inputs are read by ba
 
 from __future__ import annotations
 
-import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -18,10 +18,11 @@ import pytest
 
 from dyadscope.data.adapters._base import iter_parquet_checked, read_parquet_checked
 from dyadscope.data.countries import to_iso3
-from dyadscope.data.registry import get_adapter, load_file
+from dyadscope.data.registry import get_adapter
 from dyadscope.data.store import Provenance, Store, load_into
 from dyadscope.errors import SchemaError
 
+PeakMib = Callable[[str, Path, Path], tuple[int, float]]
 DOTS = Path("dots") / "imf_dots_extract_6countries_1948_2020_long.csv"
 ALLIANCE_HEADER = "version4id,ccode1,ccode2,year,defense,neutrality,nonaggression,entente\n"
 DOTS_HEADER = (
@@ -73,9 +74,7 @@ def test_cow_alliance_groups_across_chunks(tmp_path: Path) -> None:
     partners 2, 20, 200… in 1900-1999, each alone."""
     partners = [2, 20, 200]
     lines = ["1,365,710,1950,1,0,0,0\n"]
-    lines += [
-        f"{i},710,{partners[i % 3]},{1900 + i % 100},0,1,0,0\n" for i in range(2, 300)
-    ]
+    lines += [f"{i},710,{partners[i % 3]},{1900 + i % 100},0,1,0,0\n" for i in range(2, 300)]
     lines.append("300,365,710,1950,0,0,-9,1\n")
     path = tmp_path / "alliance_v4.1_by_dyad_yearly.csv"
     path.write_text(ALLIANCE_HEADER + "".join(lines))
@@ -148,15 +147,6 @@ def test_parquet_bad_cell_names_its_row(tmp_path: Path) -> None:
 
 # --- memory --------------------------------------------------------------------------
 
-_PEAK = """
-import sys
-from dyadscope.data.store import load_into
-rows = load_into("dots", sys.argv[1], sys.argv[2]).rows
-with open("/proc/self/status") as fh:
-    kib = next(line.split()[1] for line in fh if line.startswith("VmHWM:"))
-print(rows, kib)
-"""
-
 
 def _dots_file(names: list[str], out: Path) -> None:
     """A synthetic DOTS file: every ordered pair of ``names``, 1948-2020, three indicators
@@ -176,18 +166,9 @@ def _dots_file(names: list[str], out: Path) -> None:
                 )
 
 
-def _peak_mib(file: Path, store: Path) -> tuple[int, float]:
-    done = subprocess.run(
-        [sys.executable, "-c", _PEAK, str(file), str(store)],
-        capture_output=True, text=True, check=True, timeout=300,
-    )  # fmt: skip
-    rows, kib = done.stdout.split()
-    return int(rows), int(kib) / 1024
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc/self/status")
-def test_dots_peak_memory_does_not_grow_with_the_file(tmp_path: Path) -> None:
+def test_dots_peak_memory_does_not_grow_with_the_file(tmp_path: Path, peak_mib: PeakMib) -> None:
     """24 vs 48 states (6.8 vs 28 MB of text): the peak must not rise by 40 MiB.
 
     Measured (VmHWM) before, with the pandas pivot of the whole file: 244 and 330 MiB;
@@ -205,7 +186,7 @@ def test_dots_peak_memory_does_not_grow_with_the_file(tmp_path: Path) -> None:
     small, large = tmp_path / "small.csv", tmp_path / "large.csv"
     _dots_file(names[:24], small)
     _dots_file(names, large)
-    rows_small, peak_small = _peak_mib(small, tmp_path / "a.duckdb")
-    rows_large, peak_large = _peak_mib(large, tmp_path / "b.duckdb")
+    rows_small, peak_small = peak_mib("dots", small, tmp_path / "a.duckdb")
+    rows_large, peak_large = peak_mib("dots", large, tmp_path / "b.duckdb")
     assert (rows_small, rows_large) == (24 * 23 * 73, 48 * 47 * 73)
     assert peak_large - peak_small < 40, (peak_small, peak_large)

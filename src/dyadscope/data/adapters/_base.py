@@ -22,6 +22,7 @@ from dyadscope.data.validate import (
     CHUNK_BYTES,
     COW_MISSING,
     ROW,
+    CsvOptions,
     Kind,
     _convert,
     check_codes,
@@ -187,14 +188,8 @@ class CsvAdapter(Adapter):
                 path, self.raw_columns, missing_codes=missing, chunk_bytes=chunk_bytes
             )
         else:
-            frames = iter_csv_checked(
-                path,
-                self.raw_columns,
-                sep=self.sep,
-                header_starts_with=self.header_starts_with,
-                missing_codes=missing,
-                chunk_bytes=chunk_bytes,
-            )
+            options = self._csv_options(missing)
+            frames = iter_csv_checked(path, self.raw_columns, chunk_bytes=chunk_bytes, **options)
         for frame in frames:
             yield self._finish(frame, path, whole=False)
 
@@ -208,13 +203,11 @@ class CsvAdapter(Adapter):
         return self._finish(frame, path)
 
     def _read_text(self, path: Path, missing: tuple[int, ...]) -> pd.DataFrame:
-        return read_csv_checked(
-            path,
-            self.raw_columns,
-            sep=self.sep,
-            header_starts_with=self.header_starts_with,
-            missing_codes=missing,
-        )
+        return read_csv_checked(path, self.raw_columns, **self._csv_options(missing))
+
+    def _csv_options(self, missing: tuple[int, ...]) -> CsvOptions:
+        return {"sep": self.sep, "header_starts_with": self.header_starts_with,
+                "missing_codes": missing}  # fmt: skip
 
     def _finish(self, frame: pd.DataFrame, path: Path, *, whole: bool = True) -> pd.DataFrame:
         frame = frame.rename(columns=dict(self.renames))
