@@ -190,3 +190,20 @@ def test_dots_peak_memory_does_not_grow_with_the_file(tmp_path: Path, peak_mib: 
     rows_large, peak_large = peak_mib("dots", large, tmp_path / "b.duckdb")
     assert (rows_small, rows_large) == (24 * 23 * 73, 48 * 47 * 73)
     assert peak_large - peak_small < 40, (peak_small, peak_large)
+
+
+def test_workbook_over_the_size_cap_is_refused_before_reading(
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIPRI's milex workbook expands to 3,789,742 bytes (``unzip -l``): a cap of 3 MB
+    refuses it naming the size, and the first load creates no store."""
+    from dyadscope.data.adapters import _base
+
+    path = shared_data / "sipri" / "SIPRI-Milex-data-1949-2023.xlsx"
+    with pytest.raises(SchemaError, match=r"expands to 3789742 bytes, more than 3000000"):
+        _base.read_sheet(path, "Current US$", max_bytes=3_000_000)
+    monkeypatch.setattr(_base, "MAX_WORKBOOK_BYTES", 3_000_000)
+    target = tmp_path / "s.duckdb"
+    with pytest.raises(SchemaError, match=r"SIPRI-Milex-data-1949-2023\.xlsx: the workbook"):
+        load_into("milex", path, target)
+    assert not target.exists()

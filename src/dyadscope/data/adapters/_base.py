@@ -33,6 +33,7 @@ from dyadscope.errors import SchemaError
 
 __all__ = [
     "COW_LICENCE",
+    "MAX_WORKBOOK_BYTES",
     "CsvAdapter",
     "frozen",
     "iter_parquet_checked",
@@ -236,16 +237,26 @@ class CsvAdapter(Adapter):
         return frame
 
 
-def read_sheet(path: Path, sheet: str) -> pd.DataFrame:
+#: Largest uncompressed size of an Excel workbook (all its parts), in bytes (64 MiB).
+#: A workbook cannot be read in chunks: openpyxl's read-only mode streams a sheet's
+#: XML, but pandas then holds the sheet, and the reshaping (SIPRI's and the Energy
+#: Institute's sheets are matrices) needs all of it.  The bound keeps memory finite;
+#: the real workbooks expand to 3.8 MB (SIPRI milex) and 15.6 MB (Energy Institute).
+MAX_WORKBOOK_BYTES = 64 * 1024**2
+
+
+def read_sheet(path: Path, sheet: str, *, max_bytes: int | None = None) -> pd.DataFrame:
     """One sheet of an Excel workbook, raw (no header), with clear errors.
 
     Why one helper: SIPRI and the Energy Institute publish workbooks; a file that is
     not a workbook, or lacks the sheet, must say so by name rather than with
-    openpyxl's or pandas' internal message.
+    openpyxl's or pandas' internal message.  A workbook whose parts expand to more
+    than ``max_bytes`` (default :data:`MAX_WORKBOOK_BYTES`) is refused before reading.
     """
     import warnings
     import zipfile
 
+    _check_workbook_size(path, MAX_WORKBOOK_BYTES if max_bytes is None else max_bytes)
     try:
         with warnings.catch_warnings():
             # SIPRI's workbooks carry no default style; openpyxl says so and falls back
@@ -255,10 +266,7 @@ def read_sheet(path: Path, sheet: str) -> pd.DataFrame:
     except FileNotFoundError:
         raise SchemaError(f"{path}: file not found") from None
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
-        raise SchemaError(
-            f"{path}: cannot read as an Excel workbook (.xlsx): {exc}; "
-            "download the original workbook again"
-        ) from None
+        raise _not_a_workbook(path, exc) from None
     with book:
         if sheet not in book.sheet_names:
             raise SchemaError(
@@ -268,3 +276,30 @@ def read_sheet(path: Path, sheet: str) -> pd.DataFrame:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", "Workbook contains no default style")
             return pd.read_excel(book, sheet_name=sheet, header=None)
+
+
+def _check_workbook_size(path: Path, limit: int) -> None:
+    """Refuse a workbook expanding past ``limit`` bytes (read from the zip's directory)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as book:
+            size = sum(info.file_size for info in book.infolist())
+    except FileNotFoundError:
+        raise SchemaError(f"{path}: file not found") from None
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise _not_a_workbook(path, exc) from None
+    if size > limit:
+        raise SchemaError(
+            f"{path}: the workbook expands to {size} bytes, more than {limit}, the limit "
+            "for a workbook (read whole, not in chunks: max_bytes / "
+            "adapters._base.MAX_WORKBOOK_BYTES); check it is the published file, or raise "
+            "the limit on a machine with the memory"
+        )
+
+
+def _not_a_workbook(path: Path, exc: BaseException) -> SchemaError:
+    return SchemaError(
+        f"{path}: cannot read as an Excel workbook (.xlsx): {exc}; "
+        "download the original workbook again"
+    )
