@@ -8,6 +8,8 @@ name rows and lines and leave the store as it was; Parquet inputs are read by ba
 
 from __future__ import annotations
 
+import csv
+import itertools
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -207,3 +209,56 @@ def test_workbook_over_the_size_cap_is_refused_before_reading(
     with pytest.raises(SchemaError, match=r"SIPRI-Milex-data-1949-2023\.xlsx: the workbook"):
         load_into("milex", path, target)
     assert not target.exists()
+
+
+UNDL = Path("unvotes") / "un_digital_library_votes_2019_2025.csv"
+
+
+def test_undl_votes_load_in_chunks_equals_the_pandas_melt(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """MANIFEST 21: 107,395 votes cast; the combined A/RES/75/254 record is dropped in SQL
+    (its parts A-C are in the file) exactly as the pandas read drops it."""
+    path = shared_data / UNDL
+    pieces = list(get_adapter("undl_votes").chunks(path, 65536))
+    assert len(pieces) > 10
+    loaded = _chunked("undl_votes", path, tmp_path / "s.duckdb", 65536)
+    pd.testing.assert_frame_equal(loaded, _whole("undl_votes", path))
+    assert len(loaded) == 107395
+    assert not loaded.resolution.isin(["A/RES/75/254", "A/RES/75/254A-C"]).any()
+
+
+def _undl_records(shared_data: Path, n: int) -> list[list[str]]:
+    """The real file's header and first ``n - 1`` records (fields may hold newlines)."""
+    with (shared_data / UNDL).open(newline="", encoding="utf-8") as fh:
+        return list(itertools.islice(csv.reader(fh), n))
+
+
+def _write(path: Path, records: list[list[str]], tail: str = "") -> Path:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(records)
+        fh.write(tail)
+    return path
+
+
+def test_undl_votes_bad_id_names_row_and_column(shared_data: Path, tmp_path: Path) -> None:
+    """Before: pandas' ValueError (a traceback) on a non-numeric id."""
+    records = _undl_records(shared_data, 4)
+    records[3][0] = "x"
+    path = _write(tmp_path / "undl.csv", records)
+    with pytest.raises(SchemaError, match=r"undl\.csv: data row 3, column 'id': 'x'"):
+        get_adapter("undl_votes").produce(path)
+    with pytest.raises(SchemaError, match=r"undl\.csv: data row 3, column 'id': 'x'"):
+        load_into("undl_votes", path, tmp_path / "s.duckdb")
+    assert not (tmp_path / "s.duckdb").exists()
+
+
+def test_undl_votes_short_row_is_refused_naming_its_line(shared_data: Path, tmp_path: Path) -> None:
+    """A last record cut after its first field (a truncated download): data row 3, line 4.
+
+    Before, the whole-file read took the cut record for the undated one and dropped it."""
+    records = _undl_records(shared_data, 4)
+    path = _write(tmp_path / "undl.csv", records[:3], tail=records[3][0] + "\n")
+    with pytest.raises(SchemaError, match=r"undl\.csv: data row 3 \(line 4\) has 1 field\(s\)"):
+        load_into("undl_votes", path, tmp_path / "s.duckdb")
+    assert not (tmp_path / "s.duckdb").exists()

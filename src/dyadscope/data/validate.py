@@ -41,6 +41,7 @@ __all__ = [
     "iter_csv_checked",
     "open_text",
     "read_csv_checked",
+    "read_header",
 ]
 
 Kind = Literal["int", "float", "str", "date"]
@@ -182,6 +183,15 @@ def open_text(path: Path, *, max_bytes: int | None = None, max_ratio: float | No
     if not text.strip():
         raise SchemaError(f"{path}: the file is empty; expected a header and data rows")
     return text
+
+
+def read_header(path: Path, *, sep: str = ",") -> list[str]:
+    """The column names of a delimited file's header line (stripped), read alone.
+
+    For an adapter whose columns depend on the file (one per state, say): it names
+    them before :func:`iter_csv_checked` reads the rows.
+    """
+    return _read_header(Path(path), sep, None, None, None)[1]
 
 
 def _read_header(
