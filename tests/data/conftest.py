@@ -9,9 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
+import pandas as pd
 import pytest
 
-from dyadscope.data.store import Store
+from dyadscope.data.registry import get_adapter
+from dyadscope.data.store import Provenance, Store
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -70,3 +72,19 @@ def _peak_mib(dataset: str, file: Path, store: Path) -> tuple[int, float]:
 def peak_mib() -> Callable[[str, Path, Path], tuple[int, float]]:
     """``peak_mib(dataset, file, store)`` → (rows, peak MiB) of ``load_into`` in a fresh process."""
     return _peak_mib
+
+
+def _whole_file_table(dataset: str, path: Path) -> pd.DataFrame:
+    """The table as a whole-file load stores it: ``produce()`` (pandas), then replace_table."""
+    adapter = get_adapter(dataset)
+    frame = adapter.produce(path)
+    with Store() as store:
+        prov = Provenance(dataset, adapter.table.name, "", "", "", len(frame), None, None)
+        store.replace_table(adapter.table.name, frame, adapter.table.columns, prov)
+        return store.table(adapter.table.name)
+
+
+@pytest.fixture(scope="session")
+def whole_table() -> Callable[[str, Path], pd.DataFrame]:
+    """``whole_table(dataset, path)`` → the table a whole-file (pandas) load stores."""
+    return _whole_file_table

@@ -18,22 +18,12 @@ import pandas as pd
 import pytest
 
 from dyadscope.data.registry import get_adapter, load_file
-from dyadscope.data.store import Provenance, Store, load_into
+from dyadscope.data.store import Store, load_into
 from dyadscope.errors import SchemaError
 
 PeakMib = Callable[[str, Path, Path], tuple[int, float]]
 HEADER = "ccode,year,milex,milper,irst,pec,tpop,upop,cinc\n"
 SMALL_CHUNK = 16 * 1024  # NMC (1 MB) then spans about 60 chunks
-
-
-def _whole_file_table(dataset: str, path: Path) -> pd.DataFrame:
-    """The table as the pre-chunking load stored it: produce() whole, then replace_table."""
-    adapter = get_adapter(dataset)
-    frame = adapter.produce(path)
-    with Store() as store:
-        prov = Provenance(dataset, adapter.table.name, "", "", "", len(frame), None, None)
-        store.replace_table(adapter.table.name, frame, adapter.table.columns, prov)
-        return store.table(adapter.table.name)
 
 
 @pytest.mark.parametrize(
@@ -49,14 +39,17 @@ def _whole_file_table(dataset: str, path: Path) -> pd.DataFrame:
     ],
 )
 def test_chunked_load_equals_the_whole_file_result(
-    dataset: str, shared_file: object, vendor_script: ModuleType
+    dataset: str,
+    shared_file: object,
+    vendor_script: ModuleType,
+    whole_table: Callable[[str, Path], pd.DataFrame],
 ) -> None:
     path = shared_file(dataset)  # type: ignore[operator]
     adapter = get_adapter(dataset)
     with Store() as store:
         prov = load_file(dataset, path, store, chunk_bytes=SMALL_CHUNK)
         loaded = store.table(adapter.table.name)
-    expected = _whole_file_table(dataset, path)
+    expected = whole_table(dataset, path)
     pd.testing.assert_frame_equal(loaded, expected)
     first, last = adapter.coverage(adapter.produce(path))
     assert (prov.rows, prov.first_year, prov.last_year) == (len(expected), first, last)

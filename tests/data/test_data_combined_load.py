@@ -21,26 +21,17 @@ import pytest
 from dyadscope.data.adapters._base import iter_parquet_checked, read_parquet_checked
 from dyadscope.data.countries import to_iso3
 from dyadscope.data.registry import get_adapter
-from dyadscope.data.store import Provenance, Store, load_into
+from dyadscope.data.store import Store, load_into
 from dyadscope.errors import SchemaError
 
 PeakMib = Callable[[str, Path, Path], tuple[int, float]]
+Whole = Callable[[str, Path], pd.DataFrame]
 DOTS = Path("dots") / "imf_dots_extract_6countries_1948_2020_long.csv"
 ALLIANCE_HEADER = "version4id,ccode1,ccode2,year,defense,neutrality,nonaggression,entente\n"
 DOTS_HEADER = (
     "Country Name,Country Code,Indicator Name,Indicator Code,Counterpart Country Name,"
     "Counterpart Country Code,Attribute,year,value_usd\n"
 )
-
-
-def _whole(dataset: str, path: Path) -> pd.DataFrame:
-    """The table as a whole-file load stores it: the pandas transform, then replace_table."""
-    adapter = get_adapter(dataset)
-    frame = adapter.produce(path)
-    with Store() as store:
-        prov = Provenance(dataset, adapter.table.name, "", "", "", len(frame), None, None)
-        store.replace_table(adapter.table.name, frame, adapter.table.columns, prov)
-        return store.table(adapter.table.name)
 
 
 def _chunked(dataset: str, path: Path, store_path: Path, chunk_bytes: int) -> pd.DataFrame:
@@ -50,7 +41,7 @@ def _chunked(dataset: str, path: Path, store_path: Path, chunk_bytes: int) -> pd
         return store.table(get_adapter(dataset).table.name)
 
 
-def test_dots_is_read_in_chunks_not_whole(shared_data: Path) -> None:
+def test_dots_is_read_in_chunks_notwhole_table(shared_data: Path) -> None:
     """The real DOTS file (369 KB) in 4 KB chunks: many pieces, every data row in one."""
     pieces = list(get_adapter("dots").chunks(shared_data / DOTS, 4096))
     assert len(pieces) > 50
@@ -59,17 +50,19 @@ def test_dots_is_read_in_chunks_not_whole(shared_data: Path) -> None:
     assert rows.is_unique and rows.max() <= total
 
 
-def test_dots_sql_pivot_equals_the_pandas_pivot(shared_data: Path, tmp_path: Path) -> None:
+def test_dots_sql_pivot_equals_the_pandas_pivot(
+    shared_data: Path, tmp_path: Path, whole_table: Whole
+) -> None:
     """MANIFEST: 6 reporters x 5 partners; a dyad-year's two indicators often sit in
     different chunks at 4 KB, so the SQL pivot must put them back together."""
     path = shared_data / DOTS
     loaded = _chunked("dots", path, tmp_path / "s.duckdb", 4096)
-    expected = _whole("dots", path)
+    expected = whole_table("dots", path)
     pd.testing.assert_frame_equal(loaded, expected)
     assert set(loaded.reporter_iso3) == {"BRA", "CHN", "IND", "MEX", "RUS", "URY"}
 
 
-def test_cow_alliance_groups_across_chunks(tmp_path: Path) -> None:
+def test_cow_alliance_groups_across_chunks(tmp_path: Path, whole_table: Whole) -> None:
     """365-710 in 1950 appears in rows 1 and 300 (300 rows of ~24 bytes span many 256-byte
     chunks): one row, defense 1 (row 1) and entente 1 (row 300), nonaggression 0 (row 1;
     row 300's -9 is missing and max skips it), _row = 1.  Rows 2-299: 710 with
@@ -81,7 +74,7 @@ def test_cow_alliance_groups_across_chunks(tmp_path: Path) -> None:
     path = tmp_path / "alliance_v4.1_by_dyad_yearly.csv"
     path.write_text(ALLIANCE_HEADER + "".join(lines))
     loaded = _chunked("cow_alliance", path, tmp_path / "s.duckdb", 256)
-    pd.testing.assert_frame_equal(loaded, _whole("cow_alliance", path))
+    pd.testing.assert_frame_equal(loaded, whole_table("cow_alliance", path))
     pair = loaded[(loaded.ccode1 == 365) & (loaded.year == 1950)]
     assert pair[["defense", "neutrality", "nonaggression", "entente"]].values.tolist() == [
         [1, 0, 0, 1]
@@ -215,7 +208,7 @@ UNDL = Path("unvotes") / "un_digital_library_votes_2019_2025.csv"
 
 
 def test_undl_votes_load_in_chunks_equals_the_pandas_melt(
-    shared_data: Path, tmp_path: Path
+    shared_data: Path, tmp_path: Path, whole_table: Whole
 ) -> None:
     """MANIFEST 21: 107,395 votes cast; the combined A/RES/75/254 record is dropped in SQL
     (its parts A-C are in the file) exactly as the pandas read drops it."""
@@ -223,7 +216,7 @@ def test_undl_votes_load_in_chunks_equals_the_pandas_melt(
     pieces = list(get_adapter("undl_votes").chunks(path, 65536))
     assert len(pieces) > 10
     loaded = _chunked("undl_votes", path, tmp_path / "s.duckdb", 65536)
-    pd.testing.assert_frame_equal(loaded, _whole("undl_votes", path))
+    pd.testing.assert_frame_equal(loaded, whole_table("undl_votes", path))
     assert len(loaded) == 107395
     assert not loaded.resolution.isin(["A/RES/75/254", "A/RES/75/254A-C"]).any()
 
