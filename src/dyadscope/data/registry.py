@@ -235,7 +235,9 @@ def load_file(
     The file is read, checked and inserted chunk by chunk (about ``chunk_bytes`` of
     text each, default :data:`~dyadscope.data.validate.CHUNK_BYTES`, 1 MiB), so that a
     load into a store file holds one chunk in memory, not the file; duplicate keys are
-    then found in SQL, naming the data rows (and lines) of the first repeated key.  The
+    then found in SQL, naming the data rows (and lines) of the first repeated key.  An
+    adapter with :attr:`Adapter.combine` has its checked rows staged aside and combined
+    by its SQL (a pivot, a group-by) under the same memory cap.  The
     table and its provenance row are replaced inside one transaction: any error (a
     schema problem in any chunk, a failed write) leaves the store exactly as it was.
 
