@@ -8,8 +8,8 @@ with the file.
 
 from __future__ import annotations
 
-import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -18,21 +18,12 @@ import pandas as pd
 import pytest
 
 from dyadscope.data.registry import get_adapter, load_file
-from dyadscope.data.store import Provenance, Store, load_into
+from dyadscope.data.store import Store, load_into
 from dyadscope.errors import SchemaError
 
+PeakMib = Callable[[str, Path, Path], tuple[int, float]]
 HEADER = "ccode,year,milex,milper,irst,pec,tpop,upop,cinc\n"
 SMALL_CHUNK = 16 * 1024  # NMC (1 MB) then spans about 60 chunks
-
-
-def _whole_file_table(dataset: str, path: Path) -> pd.DataFrame:
-    """The table as the pre-chunking load stored it: produce() whole, then replace_table."""
-    adapter = get_adapter(dataset)
-    frame = adapter.produce(path)
-    with Store() as store:
-        prov = Provenance(dataset, adapter.table.name, "", "", "", len(frame), None, None)
-        store.replace_table(adapter.table.name, frame, adapter.table.columns, prov)
-        return store.table(adapter.table.name)
 
 
 @pytest.mark.parametrize(
@@ -48,14 +39,17 @@ def _whole_file_table(dataset: str, path: Path) -> pd.DataFrame:
     ],
 )
 def test_chunked_load_equals_the_whole_file_result(
-    dataset: str, shared_file: object, vendor_script: ModuleType
+    dataset: str,
+    shared_file: object,
+    vendor_script: ModuleType,
+    whole_table: Callable[[str, Path], pd.DataFrame],
 ) -> None:
     path = shared_file(dataset)  # type: ignore[operator]
     adapter = get_adapter(dataset)
     with Store() as store:
         prov = load_file(dataset, path, store, chunk_bytes=SMALL_CHUNK)
         loaded = store.table(adapter.table.name)
-    expected = _whole_file_table(dataset, path)
+    expected = whole_table(dataset, path)
     pd.testing.assert_frame_equal(loaded, expected)
     first, last = adapter.coverage(adapter.produce(path))
     assert (prov.rows, prov.first_year, prov.last_year) == (len(expected), first, last)
@@ -117,17 +111,6 @@ def test_bad_row_in_a_late_chunk_leaves_the_store_unchanged(tmp_path: Path) -> N
 
 # --- memory --------------------------------------------------------------------------
 
-# VmHWM, the peak resident memory of this process image: ru_maxrss would not do, since
-# Linux carries it over from the parent (pytest, often larger) across fork and exec.
-_PEAK = """
-import sys
-from dyadscope.data.store import load_into
-rows = load_into("igos", sys.argv[1], sys.argv[2]).rows
-with open("/proc/self/status") as fh:
-    kib = next(line.split()[1] for line in fh if line.startswith("VmHWM:"))
-print(rows, kib)
-"""
-
 
 def _igos_file(nmc: Path, out: Path, partners: int) -> None:
     """A synthetic COW IGO file: each real NMC state-year paired with ``partners`` states.
@@ -145,18 +128,11 @@ def _igos_file(nmc: Path, out: Path, partners: int) -> None:
             )
 
 
-def _peak_mib(file: Path, store: Path) -> tuple[int, float]:
-    done = subprocess.run(
-        [sys.executable, "-c", _PEAK, str(file), str(store)],
-        capture_output=True, text=True, check=True, timeout=300,
-    )  # fmt: skip
-    rows, kib = done.stdout.split()
-    return int(rows), int(kib) / 1024
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc/self/status")
-def test_peak_memory_does_not_grow_with_the_file(tmp_path: Path, shared_data: Path) -> None:
+def test_peak_memory_does_not_grow_with_the_file(
+    tmp_path: Path, shared_data: Path, peak_mib: PeakMib
+) -> None:
     """A file four times larger (about 12 MB vs 48 MB) must not raise the peak by 40 MiB.
 
     Measured before chunking: 342 MiB for a 38 MB file, 638 MiB for 116 MB (the whole
@@ -166,8 +142,8 @@ def test_peak_memory_does_not_grow_with_the_file(tmp_path: Path, shared_data: Pa
     small, large = tmp_path / "small.csv", tmp_path / "large.csv"
     _igos_file(nmc, small, 20)
     _igos_file(nmc, large, 80)
-    rows_small, peak_small = _peak_mib(small, tmp_path / "a.duckdb")
-    rows_large, peak_large = _peak_mib(large, tmp_path / "b.duckdb")
+    rows_small, peak_small = peak_mib("igos", small, tmp_path / "a.duckdb")
+    rows_large, peak_large = peak_mib("igos", large, tmp_path / "b.duckdb")
     assert (rows_small, rows_large) == (17121 * 20, 17121 * 80)
     assert peak_large - peak_small < 40, (peak_small, peak_large)
     assert peak_large < 450, peak_large

@@ -20,7 +20,7 @@ and its provenance row inside one DuckDB transaction.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -35,6 +35,7 @@ from dyadscope.errors import DuplicateName, SchemaError, UnknownDataset
 
 __all__ = [
     "Adapter",
+    "Combine",
     "TableSpec",
     "adapters",
     "cite",
@@ -58,6 +59,23 @@ class TableSpec:
     date_columns: tuple[str, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class Combine:
+    """How an adapter whose table combines rows (a pivot, a group-by) does it in SQL.
+
+    A load in chunks stages the rows as :meth:`Adapter.chunks` yields them (each one
+    checked on its own) in a scratch table with ``columns`` (name → DuckDB type, plus
+    ``_row``; the year column, when the table has one, is among them), checks that no
+    two share ``unique``, then runs ``select(staged)`` — a ``SELECT`` over that table
+    giving the canonical columns plus ``_row``, in stored order — under the load's
+    memory cap.  The result must equal what :meth:`Adapter.read` gives for the file.
+    """
+
+    columns: Mapping[str, str]
+    select: Callable[[str], str]
+    unique: tuple[str, ...] = ()
+
+
 class Adapter(ABC):
     """Reads one upstream file into one canonical table; subclasses declare the metadata."""
 
@@ -76,6 +94,8 @@ class Adapter(ABC):
     fetch_url: ClassVar[str | None] = None
     fetch_sha256: ClassVar[str | None] = None
     note: ClassVar[str] = ""
+    #: For a table that combines rows: the SQL that combines the staged chunks.
+    combine: ClassVar[Combine | None] = None
 
     @abstractmethod
     def read(self, path: Path) -> pd.DataFrame:
@@ -92,26 +112,31 @@ class Adapter(ABC):
         yield self.read(Path(path))
 
     def check_chunk(self, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
-        """The checks of :meth:`validate` that look at one row at a time; keeps ``_row``."""
-        spec = self.table
-        absent = [c for c in spec.columns if c not in frame.columns]
-        if absent:
-            raise SchemaError(f"{path}: adapter {self.name} produced no column(s) {absent}")
-        if spec.year is not None:
-            check_years(frame, spec.year, *spec.years, path)
+        """The checks of :meth:`validate` that look at one row at a time; keeps ``_row``.
+
+        For an adapter with :attr:`combine`, a chunk holds the rows before combining
+        (the columns of :attr:`Combine.columns`), and those are what is checked.
+        """
+        columns = self.table.columns if self.combine is None else self.combine.columns
+        self._check_rows(frame, path, columns)
         return frame
 
     def validate(self, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
         """Check the canonical frame (columns, years, duplicate keys) and drop ``_row``."""
         spec = self.table
-        absent = [c for c in spec.columns if c not in frame.columns]
+        self._check_rows(frame, path, spec.columns)
+        if spec.key:
+            check_keys(frame, spec.key, path)
+        return frame[list(spec.columns)].reset_index(drop=True)
+
+    def _check_rows(self, frame: pd.DataFrame, path: Path, columns: Iterable[str]) -> None:
+        """Every one of ``columns`` is present and every year lies in the table's range."""
+        spec = self.table
+        absent = [c for c in columns if c not in frame.columns]
         if absent:
             raise SchemaError(f"{path}: adapter {self.name} produced no column(s) {absent}")
         if spec.year is not None:
             check_years(frame, spec.year, *spec.years, path)
-        if spec.key:
-            check_keys(frame, spec.key, path)
-        return frame[list(spec.columns)].reset_index(drop=True)
 
     def coverage(self, frame: pd.DataFrame) -> tuple[int | None, int | None]:
         """First and last year in the table (from the year column or date columns)."""
@@ -210,7 +235,9 @@ def load_file(
     The file is read, checked and inserted chunk by chunk (about ``chunk_bytes`` of
     text each, default :data:`~dyadscope.data.validate.CHUNK_BYTES`, 1 MiB), so that a
     load into a store file holds one chunk in memory, not the file; duplicate keys are
-    then found in SQL, naming the data rows (and lines) of the first repeated key.  The
+    then found in SQL, naming the data rows (and lines) of the first repeated key.  An
+    adapter with :attr:`Adapter.combine` has its checked rows staged aside and combined
+    by its SQL (a pivot, a group-by) under the same memory cap.  The
     table and its provenance row are replaced inside one transaction: any error (a
     schema problem in any chunk, a failed write) leaves the store exactly as it was.
 
@@ -219,9 +246,12 @@ def load_file(
     adapter = get_adapter(dataset)
     path = Path(path)
     spec = adapter.table
+    combine = adapter.combine
     first: int | None = None
     last: int | None = None
     with store.staging(spec.name, spec.columns) as staged:
+        columns = spec.columns if combine is None else combine.columns
+        target = staged if combine is None else store.add_staging(f"{spec.name}_rows", columns)
         rows = 0
         for chunk in adapter.chunks(path, chunk_bytes):
             if chunk.empty:
@@ -232,11 +262,15 @@ def load_file(
             low, high = adapter.coverage(chunk)
             first = low if first is None or (low is not None and low < first) else first
             last = high if last is None or (high is not None and high > last) else last
-            store.append_staging(staged, chunk, spec.columns)
+            store.append_staging(target, chunk, columns)
             rows += len(chunk)
             del chunk
+        if combine is not None:
+            if combine.unique:
+                _check_keys_sql(store, target, combine.unique, adapter, path)
+            store.fill_staging(staged, combine.select(target))
         if spec.key:
-            _check_keys_sql(store, staged, adapter, path)
+            _check_keys_sql(store, staged, spec.key, adapter, path)
         prov = Provenance(
             dataset=adapter.name,
             table=spec.name,
@@ -252,9 +286,10 @@ def load_file(
     return prov
 
 
-def _check_keys_sql(store: Store, staged: str, adapter: Adapter, path: Path) -> None:
+def _check_keys_sql(
+    store: Store, staged: str, key: tuple[str, ...], adapter: Adapter, path: Path
+) -> None:
     """Fail naming the first repeated key and its first two data rows (and lines)."""
-    key = adapter.table.key
     dup = store.first_duplicate(staged, key)
     if dup is None:
         return

@@ -255,10 +255,7 @@ class Store:
             try:
                 if scratch is not None:
                     self.con.execute(f"SET memory_limit = {quote_literal(LOAD_MEMORY_LIMIT)}")
-                defs = ", ".join(f"{_ident(c)} {t}" for c, t in columns.items())
-                staged = f"_stage.{_ident(table)}"
-                self.con.execute(f"CREATE TABLE {staged} ({defs}, {_ROW} BIGINT)")
-                yield staged
+                yield self.add_staging(table, columns)
             finally:
                 if limit is not None:
                     self.con.execute(f"SET memory_limit = {quote_literal(str(limit[0]))}")
@@ -266,6 +263,24 @@ class Store:
         finally:
             if scratch is not None:
                 _unlink_store_files(scratch)
+
+    def add_staging(self, table: str, columns: Mapping[str, str]) -> str:
+        """Another empty scratch table (``columns`` plus ``_row``) inside :meth:`staging`.
+
+        Returns its qualified name; it goes when the scratch database does.
+        """
+        defs = ", ".join(f"{_ident(c)} {t}" for c, t in columns.items())
+        staged = f"_stage.{_ident(table)}"
+        self.con.execute(f"CREATE TABLE {staged} ({defs}, {_ROW} BIGINT)")
+        return staged
+
+    def fill_staging(self, staged: str, select: str) -> None:
+        """Append the rows of ``select`` (a query over other scratch tables) to ``staged``.
+
+        The query runs in DuckDB under the load's memory cap, spilling to disk beyond
+        it: this is how a pivot or group-by of a whole file is done without holding it.
+        """
+        self.con.execute(f"INSERT INTO {staged} {select}")
 
     def append_staging(self, staged: str, frame: pd.DataFrame, columns: Mapping[str, str]) -> None:
         """Append one chunk (``columns`` plus ``_row``) to the table :meth:`staging` made."""

@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypedDict, Unpack
 
 import pandas as pd
 import pyarrow as pa
@@ -32,6 +32,7 @@ __all__ = [
     "MAX_DATA_BYTES",
     "MAX_GZIP_RATIO",
     "ROW",
+    "CsvOptions",
     "Kind",
     "check_codes",
     "check_keys",
@@ -40,6 +41,7 @@ __all__ = [
     "iter_csv_checked",
     "open_text",
     "read_csv_checked",
+    "read_header",
 ]
 
 Kind = Literal["int", "float", "str", "date"]
@@ -183,6 +185,15 @@ def open_text(path: Path, *, max_bytes: int | None = None, max_ratio: float | No
     return text
 
 
+def read_header(path: Path, *, sep: str = ",") -> list[str]:
+    """The column names of a delimited file's header line (stripped), read alone.
+
+    For an adapter whose columns depend on the file (one per state, say): it names
+    them before :func:`iter_csv_checked` reads the rows.
+    """
+    return _read_header(Path(path), sep, None, None, None)[1]
+
+
 def _read_header(
     path: Path, sep: str, first_column: str | None, max_bytes: int | None, max_ratio: float | None
 ) -> tuple[int, list[str]]:
@@ -280,18 +291,24 @@ def _data_records(
             raise _BadRecord(reader.line_num, exc) from None
 
 
+class CsvOptions(TypedDict, total=False):
+    """How :func:`read_csv_checked` and :func:`iter_csv_checked` read a file (all optional)."""
+
+    sep: str
+    header_starts_with: str | None
+    missing_codes: Iterable[int]
+    max_bytes: int | None
+    max_ratio: float | None
+
+
 def read_csv_checked(
-    path: Path,
-    columns: Mapping[str, Kind],
-    *,
-    sep: str = ",",
-    header_starts_with: str | None = None,
-    missing_codes: Iterable[int] = (),
-    max_bytes: int | None = None,
-    max_ratio: float | None = None,
+    path: Path, columns: Mapping[str, Kind], **options: Unpack[CsvOptions]
 ) -> pd.DataFrame:
     """Read a delimited file, check its columns exist and their types, return a typed frame.
 
+    ``options`` (:class:`CsvOptions`): ``sep`` (default ``,``), ``header_starts_with``
+    (the header is the first line starting with it; default the first line),
+    ``missing_codes``, ``max_bytes`` and ``max_ratio``, as for :func:`iter_csv_checked`.
     Only the columns named in ``columns`` are kept (extra columns are fine: upstream
     files grow).  Every record must have as many fields as the header: a row cut short
     (a truncated download) or too long is an error naming its line.  Empty cells and
@@ -304,17 +321,7 @@ def read_csv_checked(
 
     >>> read_csv_checked(Path("nmc.csv"), {"ccode": "int", "cinc": "float"})  # doctest: +SKIP
     """
-    chunks = list(
-        iter_csv_checked(
-            path,
-            columns,
-            sep=sep,
-            header_starts_with=header_starts_with,
-            missing_codes=missing_codes,
-            max_bytes=max_bytes,
-            max_ratio=max_ratio,
-        )
-    )
+    chunks = list(iter_csv_checked(path, columns, **options))
     if len(chunks) == 1:
         return chunks[0]
     out = pd.DataFrame({ROW: pd.concat([c[ROW] for c in chunks], ignore_index=True)})

@@ -22,6 +22,7 @@ from dyadscope.data.validate import (
     CHUNK_BYTES,
     COW_MISSING,
     ROW,
+    CsvOptions,
     Kind,
     _convert,
     check_codes,
@@ -30,7 +31,15 @@ from dyadscope.data.validate import (
 )
 from dyadscope.errors import SchemaError
 
-__all__ = ["COW_LICENCE", "CsvAdapter", "frozen", "read_parquet_checked", "read_sheet"]
+__all__ = [
+    "COW_LICENCE",
+    "MAX_WORKBOOK_BYTES",
+    "CsvAdapter",
+    "frozen",
+    "iter_parquet_checked",
+    "read_parquet_checked",
+    "read_sheet",
+]
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -59,31 +68,80 @@ def read_parquet_checked(
     Why: peacesciencer's tables are distributed as R data and converted to Parquet;
     their numbers arrive as floats (``365.0``) and dates as objects.  Each cell is
     turned back into text and goes through the same per-column conversion as a CSV
-    cell, so a fractional code or a non-date fails with the same message.
+    cell, so a fractional code or a non-date fails with the same message.  The whole
+    table is returned; :func:`iter_parquet_checked` gives it batch by batch.
     """
+    parts = list(iter_parquet_checked(path, columns, missing_codes=missing_codes))
+    return parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+
+
+def iter_parquet_checked(
+    path: Path,
+    columns: Mapping[str, Kind],
+    *,
+    missing_codes: tuple[int, ...] = (),
+    chunk_bytes: int = CHUNK_BYTES,
+) -> Iterator[pd.DataFrame]:
+    """The checked frame of :func:`read_parquet_checked`, about ``chunk_bytes`` at a time.
+
+    Batches come from :meth:`pyarrow.parquet.ParquetFile.iter_batches` (only the
+    ``columns`` are read), sized from the file's uncompressed bytes per row; pyarrow
+    decodes one row group at a time, so memory is one row group plus one batch.
+    """
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
-        schema = pq.read_schema(path)
-    except (OSError, ValueError) as exc:
+        book = pq.ParquetFile(path)
+    except (OSError, ValueError, pa.ArrowException) as exc:
         raise SchemaError(f"{path}: cannot read as Parquet: {exc}") from None
-    missing = [c for c in columns if c not in schema.names]
-    if missing:
-        raise SchemaError(
-            f"{path}: missing column(s) {', '.join(map(repr, missing))}; "
-            f"found {', '.join(map(repr, schema.names[:12]))}"
-        )
-    raw = pd.read_parquet(path, columns=list(columns))
-    if raw.empty:
-        raise SchemaError(f"{path}: the file has no data rows")
-    out = pd.DataFrame({ROW: pd.RangeIndex(1, len(raw) + 1) + 0})
+    with book:
+        names = book.schema_arrow.names
+        missing = [c for c in columns if c not in names]
+        if missing:
+            raise SchemaError(
+                f"{path}: missing column(s) {', '.join(map(repr, missing))}; "
+                f"found {', '.join(map(repr, names[:12]))}"
+            )
+        meta = book.metadata
+        if not meta.num_rows:
+            raise SchemaError(f"{path}: the file has no data rows")
+        size = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+        batch = max(1, int(chunk_bytes * meta.num_rows / max(size, 1)))
+        done = 0
+        batches = book.iter_batches(batch_size=batch, columns=list(columns))
+        while True:
+            try:
+                raw = next(batches).to_pandas()
+            except StopIteration:
+                break
+            except (OSError, ValueError, pa.ArrowException) as exc:
+                raise SchemaError(
+                    f"{path}: cannot read as Parquet after data row {done}: {exc}"
+                ) from None
+            yield _typed(raw, path, columns, missing_codes, done)
+            done += len(raw)
+
+
+def _typed(
+    raw: pd.DataFrame,
+    path: Path,
+    columns: Mapping[str, Kind],
+    missing_codes: tuple[int, ...],
+    done: int,
+) -> pd.DataFrame:
+    """One batch of Parquet cells converted like CSV text; ``_row`` continues at ``done``."""
+    out = pd.DataFrame({ROW: pd.RangeIndex(done + 1, done + len(raw) + 1)})
     for name, kind in columns.items():
         col = raw[name]
         if pd.api.types.is_numeric_dtype(col):
             text = col.astype(str).where(col.notna(), "")
         else:
             text = col.astype(object).where(col.notna(), "").map(_cell_text).astype(str)
-        out[name] = _convert(text, name, kind, missing_codes, 0, lambda row: f"{path}: row {row}")
+        converted = _convert(
+            text, name, kind, missing_codes, done, lambda row: f"{path}: row {row}"
+        )
+        out[name] = converted.reset_index(drop=True)
     return out
 
 
@@ -111,25 +169,30 @@ class CsvAdapter(Adapter):
     header_starts_with: ClassVar[str | None] = None
     #: Whether :meth:`transform` treats each row on its own, so the file can be loaded
     #: chunk by chunk; an adapter whose transform combines rows (a pivot, a group-by)
-    #: sets it False and is read whole.
+    #: sets it False, and then declares :attr:`combine` (the combining done in SQL over
+    #: the rows from :meth:`prepare`) or is read whole.
     row_wise: ClassVar[bool] = True
 
     def chunks(self, path: Path, chunk_bytes: int = CHUNK_BYTES) -> Iterator[pd.DataFrame]:
-        """Canonical rows (plus ``_row``) chunk by chunk for a text file (see ``row_wise``)."""
+        """Checked rows (plus ``_row``) chunk by chunk, from text or Parquet (by suffix).
+
+        A ``row_wise`` adapter yields canonical rows; one with :attr:`combine` yields
+        its rows from :meth:`prepare`, combined later in SQL; any other is read whole.
+        """
         path = Path(path)
-        if not self.row_wise or path.suffix.lower() == ".parquet":
+        if not self.row_wise and self.combine is None:
             yield self.read(path)
             return
         missing = COW_MISSING if self.cow_missing else ()
-        for frame in iter_csv_checked(
-            path,
-            self.raw_columns,
-            sep=self.sep,
-            header_starts_with=self.header_starts_with,
-            missing_codes=missing,
-            chunk_bytes=chunk_bytes,
-        ):
-            yield self._finish(frame, path)
+        if path.suffix.lower() == ".parquet":
+            frames = iter_parquet_checked(
+                path, self.raw_columns, missing_codes=missing, chunk_bytes=chunk_bytes
+            )
+        else:
+            options = self._csv_options(missing)
+            frames = iter_csv_checked(path, self.raw_columns, chunk_bytes=chunk_bytes, **options)
+        for frame in frames:
+            yield self._finish(frame, path, whole=False)
 
     def read(self, path: Path) -> pd.DataFrame:
         """Read ``path`` (text, or Parquet by suffix) into canonical columns + ``_row``."""
@@ -141,17 +204,18 @@ class CsvAdapter(Adapter):
         return self._finish(frame, path)
 
     def _read_text(self, path: Path, missing: tuple[int, ...]) -> pd.DataFrame:
-        return read_csv_checked(
-            path,
-            self.raw_columns,
-            sep=self.sep,
-            header_starts_with=self.header_starts_with,
-            missing_codes=missing,
-        )
+        return read_csv_checked(path, self.raw_columns, **self._csv_options(missing))
 
-    def _finish(self, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    def _csv_options(self, missing: tuple[int, ...]) -> CsvOptions:
+        return {"sep": self.sep, "header_starts_with": self.header_starts_with,
+                "missing_codes": missing}  # fmt: skip
+
+    def _finish(self, frame: pd.DataFrame, path: Path, *, whole: bool = True) -> pd.DataFrame:
         frame = frame.rename(columns=dict(self.renames))
-        frame = self.transform(frame, path)
+        if whole or self.combine is None:
+            frame = self.transform(frame, path)
+        else:
+            frame = self.prepare(frame, path)
         iso3 = {
             column: check_codes(frame, column, scheme, path)
             for column, scheme in self.code_columns.items()
@@ -160,21 +224,39 @@ class CsvAdapter(Adapter):
             frame[target] = iso3[source] if source in iso3 else frame[source]
         return frame
 
+    def prepare(self, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+        """The row-by-row part of :meth:`transform`, for an adapter with :attr:`combine`.
+
+        A chunked load stages what this returns and combines it with ``combine``'s
+        SQL; a whole read runs :meth:`transform`.  The default changes nothing.
+        """
+        return frame
+
     def transform(self, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
         """Dataset-specific reshaping after renaming; the default changes nothing."""
         return frame
 
 
-def read_sheet(path: Path, sheet: str) -> pd.DataFrame:
+#: Largest uncompressed size of an Excel workbook (all its parts), in bytes (64 MiB).
+#: A workbook cannot be read in chunks: openpyxl's read-only mode streams a sheet's
+#: XML, but pandas then holds the sheet, and the reshaping (SIPRI's and the Energy
+#: Institute's sheets are matrices) needs all of it.  The bound keeps memory finite;
+#: the real workbooks expand to 3.8 MB (SIPRI milex) and 15.6 MB (Energy Institute).
+MAX_WORKBOOK_BYTES = 64 * 1024**2
+
+
+def read_sheet(path: Path, sheet: str, *, max_bytes: int | None = None) -> pd.DataFrame:
     """One sheet of an Excel workbook, raw (no header), with clear errors.
 
     Why one helper: SIPRI and the Energy Institute publish workbooks; a file that is
     not a workbook, or lacks the sheet, must say so by name rather than with
-    openpyxl's or pandas' internal message.
+    openpyxl's or pandas' internal message.  A workbook whose parts expand to more
+    than ``max_bytes`` (default :data:`MAX_WORKBOOK_BYTES`) is refused before reading.
     """
     import warnings
     import zipfile
 
+    _check_workbook_size(path, MAX_WORKBOOK_BYTES if max_bytes is None else max_bytes)
     try:
         with warnings.catch_warnings():
             # SIPRI's workbooks carry no default style; openpyxl says so and falls back
@@ -184,10 +266,7 @@ def read_sheet(path: Path, sheet: str) -> pd.DataFrame:
     except FileNotFoundError:
         raise SchemaError(f"{path}: file not found") from None
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
-        raise SchemaError(
-            f"{path}: cannot read as an Excel workbook (.xlsx): {exc}; "
-            "download the original workbook again"
-        ) from None
+        raise _not_a_workbook(path, exc) from None
     with book:
         if sheet not in book.sheet_names:
             raise SchemaError(
@@ -197,3 +276,30 @@ def read_sheet(path: Path, sheet: str) -> pd.DataFrame:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", "Workbook contains no default style")
             return pd.read_excel(book, sheet_name=sheet, header=None)
+
+
+def _check_workbook_size(path: Path, limit: int) -> None:
+    """Refuse a workbook expanding past ``limit`` bytes (read from the zip's directory)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as book:
+            size = sum(info.file_size for info in book.infolist())
+    except FileNotFoundError:
+        raise SchemaError(f"{path}: file not found") from None
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise _not_a_workbook(path, exc) from None
+    if size > limit:
+        raise SchemaError(
+            f"{path}: the workbook expands to {size} bytes, more than {limit}, the limit "
+            "for a workbook (read whole, not in chunks: max_bytes / "
+            "adapters._base.MAX_WORKBOOK_BYTES); check it is the published file, or raise "
+            "the limit on a machine with the memory"
+        )
+
+
+def _not_a_workbook(path: Path, exc: BaseException) -> SchemaError:
+    return SchemaError(
+        f"{path}: cannot read as an Excel workbook (.xlsx): {exc}; "
+        "download the original workbook again"
+    )

@@ -14,11 +14,28 @@ from pathlib import Path
 
 import pandas as pd
 
+from dyadscope._sql import quote_identifier
 from dyadscope.data.adapters._base import COW_LICENCE, CsvAdapter, frozen
-from dyadscope.data.registry import TableSpec, register_adapter
+from dyadscope.data.registry import Combine, TableSpec, register_adapter
 from dyadscope.data.validate import ROW
 
 _TYPES = ("defense", "neutrality", "nonaggression", "entente")
+_KEYS = ("ccode1", "ccode2", "year")
+
+
+def _collapse_sql(staged: str) -> str:
+    """The group-by of :meth:`CowAlliance.transform` in SQL, sorted by key like pandas.
+
+    pandas' ``groupby`` drops rows with a missing key and ``max`` skips missing
+    values; the ``WHERE`` and SQL's ``max`` do the same.
+    """
+    keys = ", ".join(quote_identifier(k) for k in _KEYS)
+    types = ", ".join(f"max({quote_identifier(t)}) AS {quote_identifier(t)}" for t in _TYPES)
+    known = " AND ".join(f"{quote_identifier(k)} IS NOT NULL" for k in _KEYS)
+    return (
+        f"SELECT {keys}, {types}, min(_row) AS _row FROM {staged} WHERE {known} "
+        f"GROUP BY {keys} ORDER BY {keys}"
+    )
 
 
 @register_adapter
@@ -39,7 +56,8 @@ class CowAlliance(CsvAdapter):
     raw_columns = frozen(
         {"ccode1": "int", "ccode2": "int", "year": "int", **dict.fromkeys(_TYPES, "int")}
     )
-    #: The transform combines rows of one key, so the file is read whole.
+    #: The transform combines rows of one key: a load stages the rows and collapses
+    #: them in SQL (``combine``); :meth:`read` collapses them in pandas.
     row_wise = False
     cow_missing = True
     code_columns = frozen({"ccode1": "cow", "ccode2": "cow"})
@@ -54,6 +72,8 @@ class CowAlliance(CsvAdapter):
         key=("ccode1", "ccode2", "year"),
         years=(1816, 2100),
     )
+
+    combine = Combine(columns=table.columns, select=_collapse_sql)
 
     def transform(self, frame: pd.DataFrame, path: Path) -> pd.DataFrame:
         """Collapse several alliances of one dyad-year into one row (any = 1)."""

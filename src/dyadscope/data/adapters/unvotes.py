@@ -5,13 +5,22 @@ Absences are not rows: a state that did not vote on a roll call has no row for i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 
+from dyadscope._sql import quote_identifier, quote_literal
 from dyadscope.data.adapters._base import CsvAdapter, frozen
-from dyadscope.data.registry import Adapter, TableSpec, register_adapter
-from dyadscope.data.validate import ROW, check_codes
+from dyadscope.data.registry import Adapter, Combine, TableSpec, register_adapter
+from dyadscope.data.validate import (
+    CHUNK_BYTES,
+    ROW,
+    Kind,
+    check_codes,
+    iter_csv_checked,
+    read_header,
+)
 from dyadscope.errors import SchemaError
 
 _CITATION = (
@@ -128,7 +137,34 @@ class UngaIssues(CsvAdapter):
 
 
 _UNDL_META = ("id", "Council", "Date", "Title", "Resolution")
+#: A/RES/75/254 appears combined and as parts A-C; the combined record is dropped.
+_COMBINED = ("A/RES/75/254", "A/RES/75/254A-C")
+_PARTS = r"A/RES/75/254\[[A-C]\]"
 _UNDL_VOTES = {"YES": "yes", "NO": "no", "ABSTAIN": "abstain"}
+
+_UNDL_COLUMNS = {
+    "id": "INTEGER",
+    "council": "VARCHAR",
+    "date": "DATE",
+    "year": "INTEGER",
+    "resolution": "VARCHAR",
+    "iso3": "VARCHAR",
+    "vote": "VARCHAR",
+}
+
+
+def _undl_sql(staged: str) -> str:
+    """Drop the combined 75/254 record where its parts are there; sort by (id, iso3).
+
+    What :meth:`UndlVotes.read` does in pandas, over the staged vote rows.
+    """
+    combined = ", ".join(quote_literal(r) for r in _COMBINED)
+    parts = f"regexp_full_match(resolution, {quote_literal(_PARTS)})"
+    cols = ", ".join(quote_identifier(c) for c in _UNDL_COLUMNS)
+    return (
+        f"SELECT {cols}, _row FROM {staged} WHERE resolution NOT IN ({combined}) "
+        f"OR NOT EXISTS (SELECT 1 FROM {staged} WHERE {parts}) ORDER BY id, iso3"
+    )
 
 
 @register_adapter
@@ -155,18 +191,21 @@ class UndlVotes(Adapter):
     raw_columns = frozen({c: "str" for c in _UNDL_META})
     table = TableSpec(
         name="undl_votes",
-        columns={
-            "id": "INTEGER",
-            "council": "VARCHAR",
-            "date": "DATE",
-            "year": "INTEGER",
-            "resolution": "VARCHAR",
-            "iso3": "VARCHAR",
-            "vote": "VARCHAR",
-        },
+        columns=_UNDL_COLUMNS,
         key=("id", "iso3"),
         years=(1946, 2100),
     )
+
+    combine = Combine(columns=table.columns, select=_undl_sql)
+
+    def chunks(self, path: Path, chunk_bytes: int = CHUNK_BYTES) -> Iterator[pd.DataFrame]:
+        """Vote rows chunk by chunk; the 75/254 choice and the sort are done in SQL."""
+        path = Path(path)
+        states = _state_columns(read_header(path), path)
+        columns: dict[str, Kind] = dict.fromkeys([*_UNDL_META, *states], "str")
+        for raw in iter_csv_checked(path, columns, chunk_bytes=chunk_bytes):
+            cells = raw.drop(columns=ROW).astype(object).fillna("")  # text as pandas reads it
+            yield _melt(pd.concat([cells, raw[[ROW]]], axis=1), states, path)
 
     def read(self, path: Path) -> pd.DataFrame:
         """Melt the state columns (named by ISO3) into one row per vote cast."""
@@ -179,52 +218,68 @@ class UndlVotes(Adapter):
             raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
         except pd.errors.ParserError as exc:
             raise SchemaError(f"{path}: cannot parse as CSV: {exc}") from None
-        missing = [c for c in _UNDL_META if c not in raw.columns]
-        if missing:
-            raise SchemaError(f"{path}: missing column(s) {missing}; is this the UNDL export?")
-        states = [c for c in raw.columns if len(c) == 3 and c.isupper() and c.isalpha()]
-        if not states:
-            raise SchemaError(f"{path}: no state columns named by ISO3 (AFG, AGO, ...)")
+        states = _state_columns(list(raw.columns), path)
         raw[ROW] = range(1, len(raw) + 1)
         raw = raw[raw["Date"].str.strip() != ""]
         resolution = raw["Resolution"].str.strip()
-        combined = resolution.isin(["A/RES/75/254", "A/RES/75/254A-C"])
-        has_parts = resolution.str.fullmatch(r"A/RES/75/254\[[A-C]\]").any()
+        combined = resolution.isin(_COMBINED)
+        has_parts = resolution.str.fullmatch(_PARTS).any()
         if has_parts:
             raw = raw[~combined]
-        dates = pd.to_datetime(raw["Date"].str.strip(), errors="coerce", format="ISO8601")
-        if dates.isna().any():
-            row = int(raw.loc[dates.isna(), ROW].iloc[0])
-            raise SchemaError(f"{path}: data row {row}, column 'Date': not an ISO date")
-        council = (
-            raw["Council"].str.strip().map({"General Assembly": "GA", "Security Council": "SC"})
-        )
-        if council.isna().any():
-            row = int(raw.loc[council.isna(), ROW].iloc[0])
-            raise SchemaError(
-                f"{path}: data row {row}, column 'Council': expected 'General Assembly' "
-                "or 'Security Council'"
-            )
-        meta = pd.DataFrame(
-            {
-                "id": pd.to_numeric(raw["id"], errors="raise").astype("int64"),
-                "council": council,
-                "date": dates.dt.date,
-                "year": dates.dt.year.astype("int64"),
-                "resolution": raw["Resolution"].str.strip(),
-                ROW: raw[ROW],
-            }
-        )
-        long = pd.concat([meta, raw[states]], axis=1).melt(
-            id_vars=[*meta.columns], var_name="iso3", value_name="cell"
-        )
-        cell = long["cell"].str.strip().str.upper()
-        bad = (cell != "") & ~cell.isin(list(_UNDL_VOTES))
-        if bad.any():
-            first = long[bad].iloc[0]
-            raise SchemaError(
-                f"{path}: data row {int(first[ROW])}, column {first['iso3']!r}: "
-                f"{first['cell']!r} is not YES, NO, ABSTAIN or empty"
-            )
-        long = long[cell != ""].assign(vote=cell[cell != ""].map(_UNDL_VOTES))
+        long = _melt(raw, states, path)
         return long.sort_values(["id", "iso3"]).reset_index(drop=True)
+
+
+def _state_columns(header: list[str], path: Path) -> list[str]:
+    """The columns named by ISO3 (AFG, AGO, ...); the metadata columns must be there."""
+    missing = [c for c in _UNDL_META if c not in header]
+    if missing:
+        raise SchemaError(f"{path}: missing column(s) {missing}; is this the UNDL export?")
+    states = [c for c in header if len(c) == 3 and c.isupper() and c.isalpha()]
+    if not states:
+        raise SchemaError(f"{path}: no state columns named by ISO3 (AFG, AGO, ...)")
+    return states
+
+
+def _melt(raw: pd.DataFrame, states: list[str], path: Path) -> pd.DataFrame:
+    """Records (text cells plus ``_row``) to one row per vote cast; undated records dropped."""
+    raw = raw[raw["Date"].str.strip() != ""]
+    dates = pd.to_datetime(raw["Date"].str.strip(), errors="coerce", format="ISO8601")
+    if dates.isna().any():
+        row = int(raw.loc[dates.isna(), ROW].iloc[0])
+        raise SchemaError(f"{path}: data row {row}, column 'Date': not an ISO date")
+    council = raw["Council"].str.strip().map({"General Assembly": "GA", "Security Council": "SC"})
+    if council.isna().any():
+        row = int(raw.loc[council.isna(), ROW].iloc[0])
+        raise SchemaError(
+            f"{path}: data row {row}, column 'Council': expected 'General Assembly' "
+            "or 'Security Council'"
+        )
+    ids = pd.to_numeric(raw["id"].str.strip(), errors="coerce")
+    if (ids.isna() | (ids % 1 != 0)).any():
+        bad = ids.isna() | (ids % 1 != 0)
+        row = int(raw.loc[bad, ROW].iloc[0])
+        value = raw.loc[bad, "id"].iloc[0]
+        raise SchemaError(f"{path}: data row {row}, column 'id': {value!r} is not a whole number")
+    meta = pd.DataFrame(
+        {
+            "id": ids.astype("int64"),
+            "council": council,
+            "date": dates.dt.date,
+            "year": dates.dt.year.astype("int64"),
+            "resolution": raw["Resolution"].str.strip(),
+            ROW: raw[ROW],
+        }
+    )
+    long = pd.concat([meta, raw[states]], axis=1).melt(
+        id_vars=[*meta.columns], var_name="iso3", value_name="cell"
+    )
+    cell = long["cell"].str.strip().str.upper()
+    bad = (cell != "") & ~cell.isin(list(_UNDL_VOTES))
+    if bad.any():
+        first = long[bad].iloc[0]
+        raise SchemaError(
+            f"{path}: data row {int(first[ROW])}, column {first['iso3']!r}: "
+            f"{first['cell']!r} is not YES, NO, ABSTAIN or empty"
+        )
+    return long[cell != ""].assign(vote=cell[cell != ""].map(_UNDL_VOTES)).drop(columns="cell")
