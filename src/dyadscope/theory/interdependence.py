@@ -196,8 +196,10 @@ def _arms_hhi(store: Store, state: str, years: list[int], side: str) -> dict[int
 def _channel_frame(
     store: Store, ind: pd.DataFrame, a: str, b: str, codes: dict[str, int], years: list[int]
 ) -> pd.DataFrame:
-    values = ind.set_index(["year", "indicator"])["value"]
-    sources = ind.set_index(["year", "indicator"])["source"]
+    # Plain dicts: ~2,800 look-ups per brief, each ~40 µs on a MultiIndex Series.
+    keys = list(zip(ind["year"].tolist(), ind["indicator"].tolist(), strict=True))
+    values = dict(zip(keys, ind["value"].tolist(), strict=True))
+    sources = dict(zip(keys, ind["source"].tolist(), strict=True))
     hhi = {
         (s, rule): fn
         for s in (a, b)
