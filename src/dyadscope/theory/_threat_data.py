@@ -385,7 +385,7 @@ def unga_agreement(
     from dyadscope.indicators import unga_agreement_matrix
 
     try:
-        matrix = unga_agreement_matrix(store, year)
+        matrix = unga_agreement_matrix(store, year, states=list(codes))
     except MissingData:
         return {}
     isos = set(codes)
