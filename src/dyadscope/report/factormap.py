@@ -25,7 +25,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dyadscope.case.graph import KIND_COLOURS
-from dyadscope.report.charts import _FONT, esc, new_figure, to_fragment
+from dyadscope.report.charts import _FONT, esc, to_fragment
 
 #: Characters per line of a wrapped label.
 WRAP = 30
@@ -141,7 +141,7 @@ def _network_figure(
 ) -> tuple[go.Figure, list[dict[str, Any]]]:
     pos = layout(nodes, edges)
     label = {str(r.id): str(r.label) for r in _rows(nodes)}
-    fig = new_figure()
+    fig = go.Figure()
     edge_data: list[dict[str, Any]] = []
     mid_x, mid_y, mid_text = [], [], []
     # Arrows are set in one go: add_annotation per edge re-validates every earlier
@@ -245,7 +245,7 @@ def _aggregate_figure(nodes: pd.DataFrame, edges: pd.DataFrame) -> go.Figure:
     firsts = [k for k in kinds if k not in col]
     pos = {k: (0.0, float(i)) for i, k in enumerate(firsts)}
     pos |= {k: (float(col[k]), (len(firsts) - 1) / 2 + 0.5 * col[k]) for k in kinds if k in col}
-    fig = new_figure()
+    fig = go.Figure()
     for r in _rows(agg):
         (x0, y0), (x1, y1) = pos[r.source], pos[r.target]
         if r.source == r.target:
