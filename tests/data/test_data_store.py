@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from dyadscope.data.registry import load_file
-from dyadscope.data.store import PROVENANCE_COLUMNS, Store, default_store_path, vendored_store
-from dyadscope.errors import MissingData
+from dyadscope.data.store import (
+    PROVENANCE_COLUMNS,
+    Provenance,
+    Store,
+    default_store_path,
+    vendored_store,
+)
+from dyadscope.errors import DyadscopeError, MissingData
 
 
 def test_default_store_path_follows_dyadscope_home(tmp_path: Path, monkeypatch) -> None:
@@ -79,3 +86,63 @@ def test_vendored_stores_are_independent() -> None:
     one, two = vendored_store(), vendored_store()
     one.con.execute("DROP TABLE nmc")
     assert two.has("nmc")
+
+
+class _CountingConnection:
+    """Wraps a DuckDB connection and counts the catalog queries that list tables."""
+
+    def __init__(self, con: object) -> None:
+        self._con = con
+        self.catalog_reads = 0
+
+    def execute(self, sql: str, *args: object) -> object:
+        if "information_schema.tables" in sql:
+            self.catalog_reads += 1
+        return self._con.execute(sql, *args)  # type: ignore[attr-defined]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._con, name)
+
+
+_NMC_HEADER = "ccode,year,milex,milper,irst,pec,tpop,upop,cinc\n"
+
+
+def test_has_reads_the_catalog_once_until_the_store_writes(tmp_path: Path) -> None:
+    """The brief asks ``has`` ~150 times: one catalog query, until a load changes the tables."""
+    csv = tmp_path / "nmc.csv"
+    csv.write_text(_NMC_HEADER + "365,2010,1,1,1,1,1,1,0.1\n")
+    with Store() as store:
+        counting = _CountingConnection(store.con)
+        store.con = counting  # type: ignore[assignment]
+        assert not any(store.has("nmc") for _ in range(50))
+        assert counting.catalog_reads == 1
+        load_file("nmc", csv, store)
+        assert all(store.has("nmc") for _ in range(50))
+        assert counting.catalog_reads == 2
+
+
+def test_has_sees_every_write_after_a_first_look(tmp_path: Path) -> None:
+    """A table loaded, attached from Parquet or rolled back after ``has`` was asked."""
+    good = tmp_path / "nmc.csv"
+    good.write_text(_NMC_HEADER + "365,2010,1,1,1,1,1,1,0.1\n")
+    bad = tmp_path / "capitals.csv"
+    bad.write_text("not,the,columns\n1,2,3\n")
+    with Store() as store:
+        assert not store.has("nmc") and not store.has("capitals")
+        with pytest.raises(DyadscopeError):
+            load_file("capitals", bad, store)
+        assert not store.has("capitals")
+        load_file("nmc", good, store)
+        assert store.has("nmc") and store.tables() == ["nmc"]
+        parquet = tmp_path / "t.parquet"
+        store.table("nmc").to_parquet(parquet)
+        prov = store.provenance().iloc[0]
+        copy = Provenance(**{**prov.to_dict(), "table": "nmc_copy", "loaded_at": None})
+        with store.transaction():
+            store.attach_parquet("nmc_copy", parquet, copy)
+        assert store.tables() == ["nmc", "nmc_copy"]
+        with pytest.raises(RuntimeError), store.transaction():
+            store.attach_parquet("rolled_back", parquet, replace(copy, table="rolled_back"))
+            assert store.has("rolled_back")
+            raise RuntimeError("abandon the load")
+        assert not store.has("rolled_back")

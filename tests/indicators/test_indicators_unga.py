@@ -113,3 +113,16 @@ def test_a_year_cut_off_in_august_is_missing(store: Store) -> None:
     assert values.loc[2020:2024].between(0, 1).all()
     assert pd.isna(values[2025])
     assert any("2025 is NA" in note for note in tidy.attrs["notes"])
+
+
+@pytest.mark.parametrize("years", [1990, [2019, 2022]])  # Voeten's roll calls; then UNDL votes
+def test_matrix_among_some_states_is_a_slice_of_the_full_one(store: Store, years) -> None:
+    """``states=`` (what the threat model asks for) keeps each pair's numbers exactly."""
+    states = ["USA", "RUS", "CHN", "IND", "JPN"]
+    full = unga_agreement_matrix(store, years)
+    among = full[full["iso3_a"].isin(states) & full["iso3_b"].isin(states)]
+    some = unga_agreement_matrix(store, years, states=states)
+    assert len(some) == len(states) * (len(states) - 1) // 2 * (1 if years == 1990 else 2)
+    pd.testing.assert_frame_equal(
+        some.reset_index(drop=True), among.reset_index(drop=True), check_exact=True
+    )

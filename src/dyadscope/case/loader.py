@@ -10,7 +10,7 @@ from typing import NamedTuple
 import yaml
 
 from dyadscope.case.schema import Case
-from dyadscope.case.validate import validate_case, validate_text
+from dyadscope.case.validate import FAST_SAFE_LOADER, validate_case, validate_text
 from dyadscope.errors import CaseValidationError, UnknownCase
 
 #: The case loaded when no path is given.
@@ -65,8 +65,12 @@ def list_cases() -> list[CaseInfo]:
     infos = []
     for entry in _shipped():
         source = _shipped_source(entry)
+        text = entry.read_text(encoding="utf-8")
         try:
-            data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+            try:
+                data = yaml.load(text, Loader=FAST_SAFE_LOADER)  # a safe loader
+            except yaml.YAMLError:  # PyYAML's own parser words the error as it always has
+                data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             raise CaseValidationError(source, [f"malformed YAML: {exc}"]) from None
         if not isinstance(data, dict):

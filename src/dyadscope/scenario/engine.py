@@ -28,7 +28,6 @@ from typing import Any, Literal, TypeGuard, get_args
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import expit
 
 from dyadscope.errors import InputError
 
@@ -148,6 +147,8 @@ def _transfer(x: NDArray[Any], transfer: str, lam: float) -> None:
     if transfer in ("sigmoid", "tanh") and lam != 1.0:
         x *= lam
     if transfer == "sigmoid":
+        from scipy.special import expit  # here: importing scipy.special takes ~0.2 s
+
         expit(x, out=x)
     elif transfer == "tanh":
         np.tanh(x, out=x)

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy.stats import qmc
 
 from dyadscope.errors import InputError
 from dyadscope.scenario.engine import FCMSettings
@@ -74,6 +73,8 @@ def saltelli_batches(
     low, width = bounds[:, 0], bounds[:, 1] - bounds[:, 0]
     if np.any(width <= 0):
         raise InputError("every input needs an interval with low < high")
+    from scipy.stats import qmc  # here, not at the top: scipy.stats takes ~0.5 s to import
+
     base = qmc.Sobol(d=2 * k, scramble=True, seed=seed).random(n)
     per_batch = max(1, batch_rows // (k + 2))
     cols = np.arange(k)

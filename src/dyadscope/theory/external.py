@@ -337,29 +337,35 @@ def _yearly_series(store: Store, a: str, b: str, third: str) -> tuple[pd.DataFra
     state outside the pair, |a - b| = |a - t| - |b - t| and the three series would be
     collinear.  Without ideal points for all three, UNGA disagreement stands in.
     """
-    votes = _vote_series(store, a, b, third)
+    wide = None
     if store.has("ideal_points"):
         ip = store.con.execute(
             "SELECT iso3, year, ideal_point FROM ideal_points WHERE iso3 IN (?, ?, ?)",
             [a, b, third],
         ).df()
         wide = ip.pivot_table(index="year", columns="iso3", values="ideal_point")
-        if {a, b, third} <= set(wide.columns):
-            frame = pd.DataFrame(
-                {
-                    "coop_ab": votes["coop_ab"],
-                    "conflict_a_third": (wide[a] - wide[third]).abs(),
-                    "conflict_b_third": (wide[b] - wide[third]).abs(),
-                }
-            )
-            return frame, (
-                "UNGA: A-B same-vote share; ideal-point distance from the third state "
-                "(Bailey, Strezhnev & Voeten)"
-            )
+    # with ideal points for all three, the conflicts' vote series would go unused
+    if wide is not None and {a, b, third} <= set(wide.columns):
+        votes = _vote_series(store, a, b, third, coop_only=True)
+        frame = pd.DataFrame(
+            {
+                "coop_ab": votes["coop_ab"],
+                "conflict_a_third": (wide[a] - wide[third]).abs(),
+                "conflict_b_third": (wide[b] - wide[third]).abs(),
+            }
+        )
+        return frame, (
+            "UNGA: A-B same-vote share; ideal-point distance from the third state "
+            "(Bailey, Strezhnev & Voeten)"
+        )
+    votes = _vote_series(store, a, b, third)
     return votes, "UNGA roll calls (same-vote share)"
 
 
-def _vote_series(store: Store, a: str, b: str, third: str) -> pd.DataFrame:
+def _vote_series(
+    store: Store, a: str, b: str, third: str, *, coop_only: bool = False
+) -> pd.DataFrame:
+    """Same-vote share of A-B (``coop_ab``) and disagreement of each with the third state."""
     from dyadscope.indicators import compute
 
     require_tables(store, "unga_votes", "unga_rollcalls")
@@ -372,6 +378,8 @@ def _vote_series(store: Store, a: str, b: str, third: str) -> pd.DataFrame:
         "conflict_a_third": (a, third),
         "conflict_b_third": (b, third),
     }.items():
+        if coop_only and name != "coop_ab":
+            continue
         ind = compute(store, x, y, int(bounds[0]), int(bounds[1]), only=["unga_same_vote"])
         s = ind[ind["indicator"] == "unga_same_vote"].set_index("year")["value"].astype(float)
         cols[name] = s if name == "coop_ab" else 1.0 - s

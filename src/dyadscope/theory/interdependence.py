@@ -196,8 +196,10 @@ def _arms_hhi(store: Store, state: str, years: list[int], side: str) -> dict[int
 def _channel_frame(
     store: Store, ind: pd.DataFrame, a: str, b: str, codes: dict[str, int], years: list[int]
 ) -> pd.DataFrame:
-    values = ind.set_index(["year", "indicator"])["value"]
-    sources = ind.set_index(["year", "indicator"])["source"]
+    # Plain dicts: ~2,800 look-ups per brief, each ~40 µs on a MultiIndex Series.
+    keys = list(zip(ind["year"].tolist(), ind["indicator"].tolist(), strict=True))
+    values = dict(zip(keys, ind["value"].tolist(), strict=True))
+    sources = dict(zip(keys, ind["source"].tolist(), strict=True))
     hhi = {
         (s, rule): fn
         for s in (a, b)
@@ -257,19 +259,27 @@ def _leverage(ch: pd.DataFrame, a: str, b: str, years: list[int]) -> pd.DataFram
         measure: fam.groupby(["year", "family", "state"])[measure].max().unstack("state")
         for measure in ("sensitivity", "vulnerability")
     }
+    # Families measured for both states, and b's minus a's share, by year (one dropna
+    # per measure, not one slice per year: the same numbers, ~0.2 s less per brief).
+    by_year: dict[str, dict[int, tuple[list[str], list[float]]]] = {}
+    for measure in ("sensitivity", "vulnerability"):
+        both = grouped[measure].reindex(columns=[a, b]).dropna()
+        found: dict[int, tuple[list[str], list[float]]] = {}
+        for (year, family), gap in zip(both.index, (both[b] - both[a]).tolist(), strict=True):
+            fams, gaps = found.setdefault(int(year), ([], []))
+            fams.append(str(family))
+            gaps.append(gap)
+        by_year[measure] = found
     rows = []
     for year in years:
         out: list[Any] = [year]
         used = None
         for measure in ("sensitivity", "vulnerability"):
-            table = grouped[measure]
-            known = table.index.get_level_values("year") == year
-            wide = table[known].droplevel("year").reindex(columns=[a, b])
-            both = wide.dropna()
-            lev = float((both[b] - both[a]).mean()) if not both.empty else np.nan
+            fams, gaps = by_year[measure].get(year, ([], []))
+            lev = float(np.mean(np.asarray(gaps, dtype=float))) if gaps else np.nan
             out += [lev, -lev] if measure == "sensitivity" else [lev]
             if measure == "sensitivity":
-                used = "+".join(both.index) or None
+                used = "+".join(fams) or None
         rows.append((*out, used))
     return pd.DataFrame(
         rows,

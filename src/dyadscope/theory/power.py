@@ -333,9 +333,14 @@ def _measure_frames(
     start: int,
     end: int,
     iso_of: Mapping[int, str],
+    raw: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Shares and concentration of one measure (NA for a year where any major lacks it)."""
-    raw = _measure_values(store, measure, start, end, iso_of)
+    """Shares and concentration of one measure (NA for a year where any major lacks it).
+
+    ``raw``: the measure's values as :func:`_measure_values` gives them, when already read.
+    """
+    if raw is None:
+        raw = _measure_values(store, measure, start, end, iso_of)
     values = raw.groupby(["year", "ccode"], as_index=False).agg(value=("value", "first"))
     majors = _majors_frame(range(start, end + 1)).merge(values, on=["year", "ccode"], how="left")
     concentration = (
@@ -408,10 +413,10 @@ def balance_of_power(
 
     share_parts, conc_parts, rc_parts = [], [], []
     for measure in chosen:
-        shares, conc = _measure_frames(store, measure, start, end, iso_of)
+        vals = _measure_values(store, measure, start, end, iso_of)  # read once, used twice
+        shares, conc = _measure_frames(store, measure, start, end, iso_of, vals)
         share_parts.append(shares)
         conc_parts.append(conc)
-        vals = _measure_values(store, measure, start, end, iso_of)
         rc = _coalition_vs_rival(
             vals, [codes[m] for m in members], codes[rival_code], range(start, end + 1)
         )

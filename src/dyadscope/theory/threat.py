@@ -326,7 +326,9 @@ def balance_of_threat(
     components.insert(0, "year", year)
     scores = _combine(components, w)
     scores.insert(0, "year", year)
-    distance = data.diplomatic_distance(store, year, codes)
+    agree = data.unga_agreement(store, year, codes)
+    # data.diplomatic_distance, from the agreement already read (one UNGA query, not two)
+    distance = {k: 1.0 - v for k, v in agree.items()}
     scores["diplomatic_distance"] = [
         distance.get((i, j), np.nan)
         for i, j in zip(scores["perceiver"], scores["source"], strict=True)
@@ -335,7 +337,6 @@ def balance_of_threat(
     matrix = scores.pivot(index="perceiver", columns="source", values="threat").reindex(
         index=order, columns=order
     )
-    agree = data.unga_agreement(store, year, codes)
     atop_span = data._last_year(store, "atop", "year", "year")
     atop_year = min(year, atop_span[1]) if atop_span else year
     alignment = _alignment(scores, agree, data.atop_obligations(store, atop_year, codes), order)
