@@ -35,6 +35,14 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, ParamSpec, TypeVar
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -49,6 +57,20 @@ if TYPE_CHECKING:
 # Tables and other renderables still fit the terminal.
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
+
+
+def progress_bar(*, remaining: bool = False) -> Progress:
+    """A transient progress bar on standard error: description, bar, count, and the time
+    elapsed (or, with ``remaining``, the time left)."""
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn() if remaining else TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
+
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from dyadscope.cli._common import (
     CountryA,
@@ -31,9 +30,9 @@ from dyadscope.cli._common import (
     console,
     deprecated_alias,
     emit_frame,
-    err_console,
     handle_errors,
     parse_day,
+    progress_bar,
 )
 
 if TYPE_CHECKING:
@@ -56,17 +55,6 @@ def _moment(value: str, option: str) -> dt.datetime:
         ) from None
 
 
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-    )
-
-
 @handle_errors
 def fetch_command(
     start: FromDay,
@@ -87,7 +75,7 @@ def fetch_command(
     """Download GDELT event files from the official list (MD5-checked, resumed) and ingest them."""
     from dyadscope.events.fetch import fetch_gdelt
 
-    with _progress() as progress:
+    with progress_bar(remaining=True) as progress:
         task = progress.add_task("fetching", total=None)
         ingesting = progress.add_task("ingest", total=None, visible=False)
 

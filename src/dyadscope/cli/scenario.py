@@ -12,7 +12,6 @@ import importlib
 
 import pandas as pd
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from dyadscope.cli._common import (
     CaseOpt,
@@ -26,6 +25,7 @@ from dyadscope.cli._common import (
     err_console,
     find_pair_case,
     handle_errors,
+    progress_bar,
     write_json,
 )
 from dyadscope.scenario.library import CASE_MAX_ITER
@@ -101,18 +101,6 @@ def list_(
     emit_frame(frame, fmt, output, title="Scenario library")
 
 
-def draws_bar() -> Progress:
-    """A transient progress bar on standard error: description, bar, count, time."""
-    return Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    )
-
-
 def _interval_table(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -166,7 +154,7 @@ def run(
     from dyadscope.scenario import run_scenario
 
     case = find_pair_case(a, b, case_path)
-    with draws_bar() as bar:
+    with progress_bar() as bar:
         task = bar.add_task(f"{scenario}: drawing maps", total=draws)
         result = run_scenario(
             case,

@@ -24,8 +24,9 @@ from dyadscope.cli._common import (
     emit_frame,
     err_console,
     handle_errors,
+    progress_bar,
 )
-from dyadscope.cli.scenario import ITER_OPT, SEED_OPT, draws_bar, scenario_app
+from dyadscope.cli.scenario import ITER_OPT, SEED_OPT, scenario_app
 from dyadscope.scenario.montecarlo import DEFAULT_MARGIN, default_workers
 from dyadscope.scenario.robustness import DEFAULT_GRID, RobustnessResult, robustness
 
@@ -75,7 +76,7 @@ def _run_grid(
     processes: int,
 ) -> RobustnessResult:
     case = find_case(a, b, path=case_path)
-    with draws_bar() as bar:
+    with progress_bar() as bar:
         task = bar.add_task(f"Scenarios over {len(DEFAULT_GRID)} settings", total=None)
         return robustness(
             case,
