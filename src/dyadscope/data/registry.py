@@ -228,7 +228,7 @@ def get_adapter(name: str) -> Adapter:
 
 
 def load_file(
-    dataset: str, path: str | Path, store: Store, *, chunk_bytes: int = CHUNK_BYTES
+    dataset: str, path: str | Path, store: Store, *, chunk_bytes: int | None = None
 ) -> Provenance:
     """Load the user's file for ``dataset`` into ``store``; all or nothing.
 
@@ -245,6 +245,7 @@ def load_file(
     """
     adapter = get_adapter(dataset)
     path = Path(path)
+    block = CHUNK_BYTES if chunk_bytes is None else chunk_bytes
     spec = adapter.table
     combine = adapter.combine
     first: int | None = None
@@ -253,7 +254,7 @@ def load_file(
         columns = spec.columns if combine is None else combine.columns
         target = staged if combine is None else store.add_staging(f"{spec.name}_rows", columns)
         rows = 0
-        for chunk in adapter.chunks(path, chunk_bytes):
+        for chunk in adapter.chunks(path, block):
             if chunk.empty:
                 continue
             chunk = adapter.check_chunk(chunk, path)

@@ -511,8 +511,6 @@ def load_into(
 
     target = Path(path) if path is not None else default_store_path()
     with open_for_writing(target, lock_timeout=lock_timeout) as db:
-        if chunk_bytes is None:
-            return load_file(dataset, file, db)
         return load_file(dataset, file, db, chunk_bytes=chunk_bytes)
 
 

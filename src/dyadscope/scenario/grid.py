@@ -79,6 +79,17 @@ class _Pair:
     level_key: tuple[float, tuple[int, ...]]
 
 
+@dataclass(frozen=True)
+class _Spec:
+    """What a grid runs: the shifted cases, the (shift, settings, scenario) pairs, the seed
+    and the margin (sent once to each worker process, which prepares its own job)."""
+
+    cases: Mapping[float, Case]
+    pairs: Sequence[tuple[float, FCMSettings, str]]
+    seed: int
+    margin: float
+
+
 @dataclass
 class _Job:
     """The prepared pairs and what every chunk of draws needs."""
@@ -127,10 +138,11 @@ def grid_counts(
     done, total = 0, len(chunks) * len(pairs)  # progress counts pair-chunks
     if processes < 1:
         raise InputError(f"processes must be at least 1, not {processes}")
+    spec = _Spec(dict(cases), list(pairs), seed, margin)
     if processes > 1 and len(chunks) > TASK_CHUNKS and draws * len(pairs) >= PROCESS_MIN:
-        results = _in_processes(cases, pairs, seed, margin, draws, chunks, processes)
+        results = _in_processes(spec, draws, chunks, processes)
     else:
-        job = _prepare(cases, pairs, seed, margin)
+        job = _prepare(spec)
         results = ([_run_chunk(job, first, min(draws, first + GRID_CHUNK))] for first in chunks)
     for block in results:
         for chunk in block:
@@ -146,17 +158,12 @@ def grid_counts(
     return totals
 
 
-def _prepare(
-    cases: Mapping[float, Case],
-    pairs: Sequence[tuple[float, FCMSettings, str]],
-    seed: int,
-    margin: float,
-) -> _Job:
+def _prepare(spec: _Spec) -> _Job:
     """Prepare every pair's sampler once; the map whose link weights all pairs share."""
     prepared: list[_Pair] = []
     fcm: FCM | None = None
-    for shift, settings, sid in pairs:
-        prep = prepare_scenario(cases[shift], sid, settings)
+    for shift, settings, sid in spec.pairs:
+        prep = prepare_scenario(spec.cases[shift], sid, settings)
         fcm = fcm or prep.fcm
         sampler = ReducedSampler(prep.fcm, prep.start, prep.clamps, settings, np.float32)
         prepared.append(
@@ -167,8 +174,8 @@ def _prepare(
             )
         )
     assert fcm is not None
-    level_maps = {shift: fcm_from_case(case) for shift, case in cases.items()}
-    return _Job(prepared, fcm, level_maps, seed, margin)
+    level_maps = {shift: fcm_from_case(case) for shift, case in spec.cases.items()}
+    return _Job(prepared, fcm, level_maps, spec.seed, spec.margin)
 
 
 def _run_chunk(job: _Job, first: int, stop: int) -> _ChunkResult:
@@ -196,13 +203,7 @@ def _run_chunk(job: _Job, first: int, stop: int) -> _ChunkResult:
 
 
 def _in_processes(
-    cases: Mapping[float, Case],
-    pairs: Sequence[tuple[float, FCMSettings, str]],
-    seed: int,
-    margin: float,
-    draws: int,
-    chunks: Sequence[int],
-    processes: int,
+    spec: _Spec, draws: int, chunks: Sequence[int], processes: int
 ) -> Iterator[list[_ChunkResult]]:
     """Each task's chunk results, in draw order, computed by worker processes."""
     methods = multiprocessing.get_all_start_methods()
@@ -213,7 +214,7 @@ def _in_processes(
         max_workers=min(processes, len(tasks)),
         mp_context=context,
         initializer=_start_worker,
-        initargs=(dict(cases), list(pairs), seed, margin),
+        initargs=(spec,),
     ) as pool:
         yield from pool.map(_worker_task, *zip(*bounds, strict=True))
 
@@ -222,15 +223,10 @@ def _in_processes(
 _WORKER_JOB: _Job | None = None
 
 
-def _start_worker(
-    cases: dict[float, Case],
-    pairs: list[tuple[float, FCMSettings, str]],
-    seed: int,
-    margin: float,
-) -> None:
+def _start_worker(spec: _Spec) -> None:
     """Prepare the pairs in a fresh worker process."""
     global _WORKER_JOB
-    _WORKER_JOB = _prepare(cases, pairs, seed, margin)
+    _WORKER_JOB = _prepare(spec)
 
 
 def _worker_task(first: int, stop: int, chunk: int) -> list[_ChunkResult]:
