@@ -106,8 +106,9 @@ def main(quick: bool = False) -> dict[str, Any]:
     print(
         f"robustness grid: {len(ids)} scenarios × {settings} settings × {draws:,} draws in "
         f"{grid_s:.1f} s ({per_draw_us:.2f} µs/draw; target < {TARGET_S:.0f} s at 20,000 "
-        f"draws; {processes} process(es)); one reference pass {single_s:.2f} s × {settings} = "
-        f"{single_s * settings:.1f} s, ratio {result['ratio_vs_single_x_grid']:.2f}",
+        f"draws; up to {processes} worker process(es)); one reference pass "
+        f"{single_s:.2f} s × {settings} = {single_s * settings:.1f} s, "
+        f"ratio {result['ratio_vs_single_x_grid']:.2f}",
         flush=True,
     )
     return result
